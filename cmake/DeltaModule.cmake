@@ -1,0 +1,33 @@
+# delta_add_module(NAME <name> DIRS <dir>... [DEPS <targets>...])
+# Builds every *.cc in DIRS except *_test.cc into the static library delta_<name>, and every
+# *_test.cc into one test binary <name>_test. A module links only modules below it, so an
+# upward include fails at link time.
+function(delta_add_module)
+  cmake_parse_arguments(M "" "NAME" "DIRS;DEPS;PRIVATE_DEPS;TEST_DEPS" ${ARGN})
+  set(_all)
+  foreach(d IN LISTS M_DIRS)
+    file(GLOB _g CONFIGURE_DEPENDS ${d}/*.cc)
+    list(APPEND _all ${_g})
+  endforeach()
+  set(_srcs)
+  set(_tests)
+  foreach(f IN LISTS _all)
+    if(f MATCHES "_test\\.cc$")
+      list(APPEND _tests ${f})
+    else()
+      list(APPEND _srcs ${f})
+    endif()
+  endforeach()
+  add_library(delta_${M_NAME} STATIC ${_srcs})
+  target_include_directories(delta_${M_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(delta_${M_NAME} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  if(DELTA_BUILD_TESTS AND _tests)
+    add_executable(${M_NAME}_test ${_tests})
+    target_include_directories(${M_NAME}_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+    target_link_libraries(${M_NAME}_test PRIVATE delta_${M_NAME} ${M_TEST_DEPS} delta_test_support GTest::gtest_main GTest::gmock)
+    target_compile_definitions(${M_NAME}_test PRIVATE
+      DELTA_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+      DELTA_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    add_test(NAME ${M_NAME}_test COMMAND ${M_NAME}_test)
+  endif()
+endfunction()
