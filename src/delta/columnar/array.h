@@ -43,6 +43,8 @@ struct ArrayData {
 
   /// Null count, computing (and caching) it from the validity bitmap when unknown.
   int64_t GetNullCount();
+  /// Null count without caching (counts the bitmap when unknown); usable on a const array.
+  int64_t GetNullCountConst() const;
   bool IsValid(int64_t i) const {
     if (type->id() == TypeId::kNull) return false;
     return buffers.empty() || !buffers[0] || bit_util::GetBit(buffers[0]->data(), offset + i);
