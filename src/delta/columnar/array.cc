@@ -262,6 +262,30 @@ std::shared_ptr<RecordBatch> RecordBatch::Slice(int64_t offset, int64_t length) 
 
 namespace {
 
+class VectorReader final : public RecordBatchReader {
+ public:
+  VectorReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
+      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  SchemaPtr schema() const override { return schema_; }
+  Result<RecordBatchPtr> Next() override {
+    if (next_ >= batches_.size()) return RecordBatchPtr();
+    return batches_[next_++];
+  }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<RecordBatchPtr> batches_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<RecordBatchReader> MakeRecordBatchReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches) {
+  return std::make_shared<VectorReader>(std::move(schema), std::move(batches));
+}
+
+namespace {
+
 std::string ValueString(const ArrayData& a, int64_t i) {
   if (a.IsNull(i)) return "null";
   switch (a.type->id()) {

@@ -97,6 +97,9 @@ class RecordBatchReader {
   virtual Result<RecordBatchPtr> Next() = 0;
 };
 
+/// A reader over batches already in memory (shares them; yields them in order, then nullptr).
+std::shared_ptr<RecordBatchReader> MakeRecordBatchReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches);
+
 /// Structural equality of two arrays' logical values (validity + values, ignoring offsets and
 /// buffer padding); `diff` (optional) receives a description of the first difference.
 bool ArrayEquals(const ArrayData& a, const ArrayData& b, std::string* diff = nullptr);
