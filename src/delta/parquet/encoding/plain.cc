@@ -119,7 +119,7 @@ class PlainByteArrayDecoder final : public ByteArrayValueDecoder {
     if (!large && end_offset + data_bound > std::numeric_limits<int32_t>::max()) {
       // Slow path with per-value overflow checks.
       for (int64_t i = 0; i < n; ++i) {
-        int32_t len;
+        int32_t len = 0;
         DELTA_RETURN_NOT_OK(ReadLength(&len));
         DELTA_RETURN_NOT_OK(sink->Append(pos_, len));
         pos_ += len;
@@ -127,8 +127,14 @@ class PlainByteArrayDecoder final : public ByteArrayValueDecoder {
       return Status::OK();
     }
     for (int64_t i = 0; i < n; ++i) {
-      int32_t len;
+      int32_t len = 0;
       DELTA_RETURN_NOT_OK(ReadLength(&len));
+      // The prefixes of the values still to come must fit too; this keeps the data appended
+      // within the data_bound reserved above.
+      if (DELTA_PREDICT_FALSE(len > (end_ - pos_) - 4 * (n - 1 - i))) {
+        return Status::CorruptData(fmt::format(
+            "PLAIN BYTE_ARRAY: page too short for {} values (value {} has length {})", n, i, len));
+      }
       data.UnsafeAppend(pos_, len);
       pos_ += len;
       end_offset += len;
@@ -142,7 +148,7 @@ class PlainByteArrayDecoder final : public ByteArrayValueDecoder {
   }
   Status Skip(int64_t n) override {
     for (int64_t i = 0; i < n; ++i) {
-      int32_t len;
+      int32_t len = 0;
       DELTA_RETURN_NOT_OK(ReadLength(&len));
       pos_ += len;
     }
