@@ -49,19 +49,19 @@ Status CompactReader::Skip(CType type, bool in_container) {
     case CType::kBoolFalse: {
       // As a field the value is in the type nibble; as a container element it is one byte.
       if (in_container) {
-        uint8_t b;
+        uint8_t b = 0;
         return ReadByte(&b);
       }
       return Status::OK();
     }
     case CType::kByte: {
-      uint8_t b;
+      uint8_t b = 0;
       return ReadByte(&b);
     }
     case CType::kI16:
     case CType::kI32:
     case CType::kI64: {
-      uint64_t v;
+      uint64_t v = 0;
       return ReadVarint64(&v);
     }
     case CType::kDouble: {
@@ -78,7 +78,7 @@ Status CompactReader::Skip(CType type, bool in_container) {
       NestGuard guard(this);
       DELTA_RETURN_NOT_OK(guard.Enter());
       CType elem;
-      int32_t n;
+      int32_t n = 0;
       DELTA_RETURN_NOT_OK(ReadListHeader(&elem, &n));
       // Every element consumes at least one byte, so the loop is bounded by the input size.
       for (int32_t i = 0; i < n; ++i) DELTA_RETURN_NOT_OK(Skip(elem, /*in_container=*/true));
@@ -88,7 +88,7 @@ Status CompactReader::Skip(CType type, bool in_container) {
       NestGuard guard(this);
       DELTA_RETURN_NOT_OK(guard.Enter());
       CType kt, vt;
-      int32_t n;
+      int32_t n = 0;
       DELTA_RETURN_NOT_OK(ReadMapHeader(&kt, &vt, &n));
       for (int32_t i = 0; i < n; ++i) {
         DELTA_RETURN_NOT_OK(Skip(kt, true));

@@ -87,7 +87,7 @@ class CompactReader {
 
   /// Unsigned varint of at most 5 bytes that must fit 32 bits.
   Status ReadVarint32(uint32_t* out) {
-    uint64_t v;
+    uint64_t v = 0;
     const uint8_t* start = pos_;
     DELTA_RETURN_NOT_OK(ReadVarint64(&v));
     if (DELTA_PREDICT_FALSE(v > 0xFFFFFFFFull || pos_ - start > 5)) {
@@ -98,26 +98,26 @@ class CompactReader {
   }
 
   Status ReadI8(int8_t* out) {
-    uint8_t b;
+    uint8_t b = 0;
     DELTA_RETURN_NOT_OK(ReadByte(&b));
     *out = static_cast<int8_t>(b);
     return Status::OK();
   }
   Status ReadI16(int16_t* out) {
-    int32_t v;
+    int32_t v = 0;
     DELTA_RETURN_NOT_OK(ReadI32(&v));
     if (DELTA_PREDICT_FALSE(v < INT16_MIN || v > INT16_MAX)) return Status::CorruptData("Thrift: i16 out of range");
     *out = static_cast<int16_t>(v);
     return Status::OK();
   }
   Status ReadI32(int32_t* out) {
-    uint32_t u;
+    uint32_t u = 0;
     DELTA_RETURN_NOT_OK(ReadVarint32(&u));
     *out = static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1));  // zigzag
     return Status::OK();
   }
   Status ReadI64(int64_t* out) {
-    uint64_t u;
+    uint64_t u = 0;
     DELTA_RETURN_NOT_OK(ReadVarint64(&u));
     *out = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));  // zigzag
     return Status::OK();
@@ -134,7 +134,7 @@ class CompactReader {
 
   /// A binary/string: varint length then the bytes. The view points into the input span.
   Status ReadBinaryView(std::string_view* out) {
-    uint32_t n;
+    uint32_t n = 0;
     DELTA_RETURN_NOT_OK(ReadVarint32(&n));
     if (DELTA_PREDICT_FALSE(static_cast<int64_t>(n) > remaining())) {
       return Status::CorruptData("Thrift: binary length exceeds the bytes left");
@@ -153,7 +153,7 @@ class CompactReader {
   /// Reads a field header of the struct whose previous field id is *last_id (0 at struct start),
   /// updating *last_id. On the STOP byte, out->type is kStop.
   Status ReadFieldHeader(int16_t* last_id, FieldHeader* out) {
-    uint8_t b;
+    uint8_t b = 0;
     DELTA_RETURN_NOT_OK(ReadByte(&b));
     if (b == 0) {
       out->type = CType::kStop;
@@ -164,7 +164,7 @@ class CompactReader {
     if (DELTA_PREDICT_FALSE(type > static_cast<uint8_t>(CType::kStruct) || type == 0)) {
       return Status::CorruptData("Thrift: invalid field type " + std::to_string(type));
     }
-    int16_t id;
+    int16_t id = 0;
     if (delta != 0) {
       int32_t next = static_cast<int32_t>(*last_id) + delta;
       if (DELTA_PREDICT_FALSE(next > INT16_MAX)) return Status::CorruptData("Thrift: field id overflows i16");
@@ -182,7 +182,7 @@ class CompactReader {
   /// Reads a list/set header. The element count is checked against the bytes left (every
   /// element takes at least one byte), so a caller may reserve `*size` scalar slots.
   Status ReadListHeader(CType* elem_type, int32_t* size) {
-    uint8_t b;
+    uint8_t b = 0;
     DELTA_RETURN_NOT_OK(ReadByte(&b));
     uint32_t n = b >> 4;
     uint8_t t = b & 0x0F;
@@ -198,14 +198,14 @@ class CompactReader {
 
   /// Map header: varint size, then (if size > 0) one byte key type << 4 | value type.
   Status ReadMapHeader(CType* key_type, CType* value_type, int32_t* size) {
-    uint32_t n;
+    uint32_t n = 0;
     DELTA_RETURN_NOT_OK(ReadVarint32(&n));
     *key_type = *value_type = CType::kStop;
     if (n == 0) {
       *size = 0;
       return Status::OK();
     }
-    uint8_t b;
+    uint8_t b = 0;
     DELTA_RETURN_NOT_OK(ReadByte(&b));
     DELTA_RETURN_NOT_OK(CheckElementType(b >> 4));
     DELTA_RETURN_NOT_OK(CheckElementType(b & 0x0F));
@@ -221,7 +221,7 @@ class CompactReader {
 
   /// A bool list element is one byte: 1 is true, anything else false (0 and 2 occur).
   Status ReadListBool(bool* out) {
-    uint8_t b;
+    uint8_t b = 0;
     DELTA_RETURN_NOT_OK(ReadByte(&b));
     *out = (b == 1);
     return Status::OK();
