@@ -105,7 +105,9 @@ Status BufferBuilder::Grow(int64_t additional) {
   if (!buffer_) {
     DELTA_ASSIGN_OR_RAISE(buffer_, Buffer::Allocate(new_capacity));
   } else {
-    DELTA_RETURN_NOT_OK(buffer_->Reserve(new_capacity));
+    // Resize, not Reserve: Reserve preserves only the buffer's size() bytes, so the buffer's
+    // size must cover everything the builder has written.
+    DELTA_RETURN_NOT_OK(buffer_->Resize(new_capacity));
   }
   buf_ptr_ = buffer_->mutable_data();
   capacity_ = buffer_->capacity();
