@@ -1,0 +1,719 @@
+// Column chunk decoding (README.md "Column chunks", "Data Pages"; Encodings.md; parquet.thrift
+// PageHeader / DataPageHeader / DataPageHeaderV2 / DictionaryPageHeader).
+#include "delta/parquet/reader/column_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <memory>
+
+#include "delta/parquet/compression/codec.h"
+#include "delta/parquet/encoding/encoding.h"
+#include "delta/parquet/thrift/parquet_serde.h"
+#include "delta/util/bit_util.h"
+#include "delta/util/macros.h"
+
+namespace delta::parquet::reader {
+
+namespace {
+
+using columnar::BufferBuilder;
+using columnar::BufferPtr;
+
+int BitWidthOf(int v) { return v <= 0 ? 0 : 32 - __builtin_clz(static_cast<unsigned>(v)); }
+
+// Julian day number of 1970-01-01 (INT96 timestamps count days from the Julian epoch).
+constexpr int64_t kJulianEpochDay = 2440588;
+constexpr int64_t kNanosPerDay = 86400LL * 1000 * 1000 * 1000;
+
+// Output layout of the leaf.
+enum class OutKind { kFixed, kBool, kBinary, kNull };
+
+int PhysicalWidth(Type t, int32_t type_length) {
+  switch (t) {
+    case Type::BOOLEAN: return 1;
+    case Type::INT32: case Type::FLOAT: return 4;
+    case Type::INT64: case Type::DOUBLE: return 8;
+    case Type::INT96: return 12;
+    case Type::FIXED_LEN_BYTE_ARRAY: return type_length;
+    case Type::BYTE_ARRAY: return 0;
+  }
+  return 0;
+}
+
+// Big-endian two's complement (any length) -> 16-byte little-endian sign-extended.
+inline Status BigEndianDecimal(const uint8_t* p, int64_t n, uint8_t* out) {
+  if (n == 0) {
+    std::memset(out, 0, 16);
+    return Status::OK();
+  }
+  const bool negative = (p[0] & 0x80) != 0;
+  while (n > 16) {
+    // Wider than 128 bits: only redundant sign-extension bytes may be dropped.
+    if (p[0] != (negative ? 0xFF : 0x00) || (((p[1] & 0x80) != 0) != negative)) {
+      return Status::CorruptData(fmt::format("decimal value of {} bytes does not fit in 128 bits", n));
+    }
+    ++p;
+    --n;
+  }
+  std::memset(out, negative ? 0xFF : 0x00, 16);
+  for (int64_t i = 0; i < n; ++i) out[i] = p[n - 1 - i];
+  return Status::OK();
+}
+
+class ChunkDecoder {
+ public:
+  ChunkDecoder(const ColumnDescriptor& col, const FieldNode& node, const ColumnMetaData& meta,
+               const ColumnChunkReadOptions& opts)
+      : col_(col), node_(node), meta_(meta), opts_(opts) {}
+
+  Status Init() {
+    max_def_ = col_.max_def;
+    max_rep_ = col_.max_rep;
+    slot_def_ = node_.slot_def;
+    can_be_null_ = max_def_ > slot_def_;
+    phys_width_ = PhysicalWidth(col_.physical_type, col_.type_length);
+    switch (node_.conversion) {
+      case ValueConversion::kNull:
+        kind_ = OutKind::kNull;
+        break;
+      case ValueConversion::kBool:
+        kind_ = OutKind::kBool;
+        break;
+      case ValueConversion::kInt32ToInt8: case ValueConversion::kInt32ToUInt8:
+        kind_ = OutKind::kFixed; out_width_ = 1; convert_ = true;
+        break;
+      case ValueConversion::kInt32ToInt16: case ValueConversion::kInt32ToUInt16:
+        kind_ = OutKind::kFixed; out_width_ = 2; convert_ = true;
+        break;
+      case ValueConversion::kInt96ToNanos:
+        kind_ = OutKind::kFixed; out_width_ = 8; convert_ = true;
+        break;
+      case ValueConversion::kDecimalInt32: case ValueConversion::kDecimalInt64: case ValueConversion::kDecimalBytes:
+        kind_ = OutKind::kFixed; out_width_ = 16; convert_ = true;
+        break;
+      case ValueConversion::kNone:
+        if (col_.physical_type == Type::BYTE_ARRAY) {
+          kind_ = OutKind::kBinary;
+        } else {
+          kind_ = OutKind::kFixed;
+          out_width_ = phys_width_;
+        }
+        break;
+    }
+    if (node_.conversion == ValueConversion::kBool && col_.physical_type != Type::BOOLEAN) {
+      return Status::Internal("bool conversion on a non-BOOLEAN column");
+    }
+    // Pre-size from the chunk's value count, bounded so that a hostile count cannot make us
+    // allocate more than the data could justify; the builders grow past it when needed.
+    const int64_t expect = std::clamp<int64_t>(meta_.num_values, 0, int64_t{1} << 22);
+    if (kind_ == OutKind::kFixed) DELTA_RETURN_NOT_OK(values_.Reserve(expect * out_width_));
+    if (kind_ == OutKind::kBinary) DELTA_RETURN_NOT_OK(sink_.Reserve(expect, 0));
+    if (opts_.keep_levels) {
+      if (max_def_ > 0) def_out_.reserve(static_cast<size_t>(expect));
+      if (max_rep_ > 0) rep_out_.reserve(static_cast<size_t>(expect));
+    }
+    return Status::OK();
+  }
+
+  Status ReadPages(const uint8_t* data, int64_t len) {
+    int64_t pos = 0;
+    bool seen_data = false;
+    const int64_t page_limit = std::max<int64_t>(meta_.total_uncompressed_size, 0);
+    while (pos < len && levels_read_ < meta_.num_values) {
+      int64_t consumed = 0;
+      auto header_res = DeserializePageHeader(data + pos, len - pos, &consumed);
+      if (!header_res.ok()) {
+        return header_res.status().WithPrefix(fmt::format("cannot read page header at chunk offset {}", pos));
+      }
+      PageHeader h = header_res.MoveValueUnsafe();
+      pos += consumed;
+      if (h.compressed_page_size < 0 || h.compressed_page_size > len - pos) {
+        return Status::CorruptData(fmt::format("page claims {} compressed bytes but only {} remain in the column chunk",
+                                               h.compressed_page_size, len - pos));
+      }
+      if (h.uncompressed_page_size < 0 ||
+          (h.uncompressed_page_size > page_limit &&
+           h.uncompressed_page_size > int64_t{h.compressed_page_size} * 1024 + (1 << 16))) {
+        return Status::CorruptData(fmt::format("page claims an implausible uncompressed size of {} bytes",
+                                               h.uncompressed_page_size));
+      }
+      const uint8_t* page = data + pos;
+      pos += h.compressed_page_size;
+      switch (h.type) {
+        case PageType::DICTIONARY_PAGE:
+          if (seen_data || has_dict_) return Status::CorruptData("dictionary page after data pages or a second dictionary page");
+          if (!h.dictionary_page_header) return Status::CorruptData("dictionary page without a dictionary_page_header");
+          DELTA_RETURN_NOT_OK(HandleDictionary(h, page));
+          break;
+        case PageType::DATA_PAGE:
+          if (!h.data_page_header) return Status::CorruptData("DATA_PAGE without a data_page_header");
+          seen_data = true;
+          DELTA_RETURN_NOT_OK(HandleDataPageV1(h, page));
+          break;
+        case PageType::DATA_PAGE_V2:
+          if (!h.data_page_header_v2) return Status::CorruptData("DATA_PAGE_V2 without a data_page_header_v2");
+          seen_data = true;
+          DELTA_RETURN_NOT_OK(HandleDataPageV2(h, page));
+          break;
+        default:
+          break;  // INDEX_PAGE and unknown page types are skipped (README.md "Metadata")
+      }
+    }
+    if (levels_read_ != meta_.num_values) {
+      return Status::CorruptData(fmt::format("column chunk declares {} values but its pages hold {}", meta_.num_values,
+                                             levels_read_));
+    }
+    if (opts_.num_rows >= 0 && rows_read_ != opts_.num_rows) {
+      return Status::CorruptData(
+          fmt::format("column chunk holds {} rows but the row group has {}", rows_read_, opts_.num_rows));
+    }
+    return Status::OK();
+  }
+
+  Result<LeafData> Finish() {
+    LeafData out;
+    out.num_levels = levels_read_;
+    auto arr = std::make_shared<columnar::ArrayData>();
+    arr->type = node_.field->type;
+    arr->length = slots_;
+    arr->null_count = slots_ - valid_;
+    BufferPtr validity;
+    if (kind_ != OutKind::kNull && arr->null_count > 0) {
+      validity_.Rewind(bit_util::BytesForBits(slots_));
+      DELTA_ASSIGN_OR_RAISE(validity, validity_.Finish());
+    }
+    switch (kind_) {
+      case OutKind::kNull:
+        arr->null_count = slots_;
+        break;
+      case OutKind::kFixed: {
+        DELTA_ASSIGN_OR_RAISE(auto values, values_.Finish());
+        arr->buffers = {std::move(validity), std::move(values)};
+        break;
+      }
+      case OutKind::kBool: {
+        bool_values_.Rewind(bit_util::BytesForBits(slots_));
+        DELTA_ASSIGN_OR_RAISE(auto values, bool_values_.Finish());
+        arr->buffers = {std::move(validity), std::move(values)};
+        break;
+      }
+      case OutKind::kBinary: {
+        DELTA_ASSIGN_OR_RAISE(auto offsets, sink_.offsets().Finish());
+        DELTA_ASSIGN_OR_RAISE(auto data, sink_.data().Finish());
+        arr->buffers = {std::move(validity), std::move(offsets), std::move(data)};
+        break;
+      }
+    }
+    out.array = std::move(arr);
+    out.def_levels = std::move(def_out_);
+    out.rep_levels = std::move(rep_out_);
+    return out;
+  }
+
+ private:
+  // ---------------------------------------------------------------- pages
+
+  // Returns the page's bytes, decompressed when the chunk is compressed.
+  Result<const uint8_t*> Decompressed(const uint8_t* src, int64_t src_len, int64_t dst_len, std::vector<uint8_t>* buf) {
+    if (meta_.codec == CompressionCodec::UNCOMPRESSED) {
+      if (src_len < dst_len) {
+        return Status::CorruptData(
+            fmt::format("uncompressed page holds {} bytes but declares {}", src_len, dst_len));
+      }
+      return src;
+    }
+    buf->resize(static_cast<size_t>(dst_len));
+    if (dst_len == 0) return buf->data();
+    DELTA_RETURN_NOT_OK(Decompress(meta_.codec, src, src_len, buf->data(), dst_len));
+    return static_cast<const uint8_t*>(buf->data());
+  }
+
+  Status HandleDictionary(const PageHeader& h, const uint8_t* page) {
+    const DictionaryPageHeader& dh = *h.dictionary_page_header;
+    if (dh.encoding != Encoding::PLAIN && dh.encoding != Encoding::PLAIN_DICTIONARY) {
+      return Status::Unsupported(fmt::format("dictionary page encoding {}", EncodingName(dh.encoding)));
+    }
+    if (dh.num_values < 0) return Status::CorruptData(fmt::format("dictionary page with {} values", dh.num_values));
+    DELTA_ASSIGN_OR_RAISE(const uint8_t* data,
+                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, &page_buf_));
+    const int64_t len = h.uncompressed_page_size;
+    const int64_t n = dh.num_values;
+    // Every PLAIN value takes at least one byte (BOOLEAN: one bit), so a count beyond that is a lie.
+    if (n > len * 8 + 8) return Status::CorruptData(fmt::format("dictionary page claims {} values in {} bytes", n, len));
+    has_dict_ = true;
+    dict_count_ = n;
+    if (kind_ == OutKind::kNull) return Status::OK();
+    DELTA_ASSIGN_OR_RAISE(auto decoder, MakeValueDecoder(Encoding::PLAIN, col_.physical_type, col_.type_length));
+    DELTA_RETURN_NOT_OK(decoder->SetData(n, data, len));
+    if (kind_ == OutKind::kBinary) {
+      dict_sink_ = std::make_unique<ByteArraySink>(false);
+      return decoder->DecodeByteArrays(n, dict_sink_.get());
+    }
+    if (col_.physical_type == Type::BYTE_ARRAY) {  // decimal on BYTE_ARRAY -> 16-byte dictionary
+      ByteArraySink tmp(false);
+      DELTA_RETURN_NOT_OK(decoder->DecodeByteArrays(n, &tmp));
+      dict_fixed_.resize(static_cast<size_t>(n * 16));
+      return ConvertByteArrayDecimals(tmp, 0, n, dict_fixed_.data());
+    }
+    if (kind_ == OutKind::kBool) {
+      dict_fixed_.resize(static_cast<size_t>(n));
+      return decoder->Decode(dict_fixed_.data(), n);
+    }
+    // Fixed width: the dictionary is kept in the *output* layout so data pages gather straight
+    // into the result.
+    if (!convert_) {
+      dict_fixed_.resize(static_cast<size_t>(n * out_width_));
+      return decoder->Decode(dict_fixed_.data(), n);
+    }
+    scratch_.resize(static_cast<size_t>(n * phys_width_));
+    DELTA_RETURN_NOT_OK(decoder->Decode(scratch_.data(), n));
+    dict_fixed_.resize(static_cast<size_t>(n * out_width_));
+    return Convert(scratch_.data(), n, dict_fixed_.data());
+  }
+
+  // Decodes `n` levels of maximum `max_level` from [p, end). `v1_rle` strips the 4-byte length.
+  // Returns the number of bytes used.
+  Result<int64_t> DecodeLevels(Encoding enc, bool v1, const uint8_t* p, int64_t avail, int64_t n, int16_t max_level,
+                               int16_t* out, const char* what) {
+    const int bw = BitWidthOf(max_level);
+    int64_t used = 0;
+    if (enc == Encoding::RLE) {
+      int64_t rle_len = avail;
+      const uint8_t* rle = p;
+      if (v1) {
+        if (avail < 4) return Status::CorruptData(fmt::format("{} levels: missing the 4-byte length", what));
+        const int32_t l = bit_util::LoadLE<int32_t>(p);
+        if (l < 0 || l > avail - 4) {
+          return Status::CorruptData(fmt::format("{} levels claim {} bytes but the page has {}", what, l, avail - 4));
+        }
+        rle = p + 4;
+        rle_len = l;
+        used = 4 + l;
+      } else {
+        used = avail;
+      }
+      level_decoder_.Reset(rle, rle_len, bw);
+      DELTA_ASSIGN_OR_RAISE(int64_t got, level_decoder_.GetBatch(out, n));
+      if (got != n) {
+        return Status::CorruptData(fmt::format("page has {} values but its {} levels hold only {}", n, what, got));
+      }
+    } else if (enc == Encoding::BIT_PACKED) {
+      const int64_t bytes = (n * bw + 7) / 8;
+      if (bytes > avail) {
+        return Status::CorruptData(fmt::format("{} levels need {} bit-packed bytes, the page has {}", what, bytes, avail));
+      }
+      DELTA_RETURN_NOT_OK(DecodeBitPackedLevels(p, bytes, bw, n, out));
+      used = bytes;
+    } else {
+      return Status::Unsupported(fmt::format("{} level encoding {}", what, EncodingName(enc)));
+    }
+    // The hybrid decoder returns any value of the bit width; levels above the maximum are corrupt.
+    int16_t maxv = 0;
+    for (int64_t i = 0; i < n; ++i) maxv = std::max(maxv, out[i]);
+    if (maxv > max_level) {
+      return Status::CorruptData(fmt::format("{} level {} exceeds the column's maximum {}", what, maxv, max_level));
+    }
+    return used;
+  }
+
+  Status HandleDataPageV1(const PageHeader& h, const uint8_t* page) {
+    const DataPageHeader& dh = *h.data_page_header;
+    const int64_t n = dh.num_values;
+    if (n < 0) return Status::CorruptData(fmt::format("data page with {} values", n));
+    DELTA_ASSIGN_OR_RAISE(const uint8_t* data,
+                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, &page_buf_));
+    const int64_t len = h.uncompressed_page_size;
+    // A level takes at least one bit of RLE run... but an RLE run can cover any count; bound the
+    // count by what the chunk declared instead.
+    if (n > meta_.num_values - levels_read_) {
+      return Status::CorruptData(fmt::format("data page has {} values, more than the {} the column chunk has left", n,
+                                             meta_.num_values - levels_read_));
+    }
+    int64_t pos = 0;
+    int16_t* rep = nullptr;
+    int16_t* def = nullptr;
+    if (max_rep_ > 0) {
+      rep = LevelSlot(&rep_out_, &rep_scratch_, n);
+      DELTA_ASSIGN_OR_RAISE(int64_t used, DecodeLevels(dh.repetition_level_encoding, true, data, len, n, max_rep_, rep, "repetition"));
+      pos += used;
+    }
+    if (max_def_ > 0) {
+      def = LevelSlot(&def_out_, &def_scratch_, n);
+      DELTA_ASSIGN_OR_RAISE(int64_t used,
+                            DecodeLevels(dh.definition_level_encoding, true, data + pos, len - pos, n, max_def_, def, "definition"));
+      pos += used;
+    }
+    return ProcessValues(dh.encoding, data + pos, len - pos, n, def, rep);
+  }
+
+  Status HandleDataPageV2(const PageHeader& h, const uint8_t* page) {
+    const DataPageHeaderV2& dh = *h.data_page_header_v2;
+    const int64_t n = dh.num_values;
+    if (n < 0 || dh.num_nulls < 0 || dh.num_nulls > n) {
+      return Status::CorruptData(fmt::format("data page v2 with {} values and {} nulls", n, dh.num_nulls));
+    }
+    if (n > meta_.num_values - levels_read_) {
+      return Status::CorruptData(fmt::format("data page has {} values, more than the {} the column chunk has left", n,
+                                             meta_.num_values - levels_read_));
+    }
+    const int64_t rep_len = dh.repetition_levels_byte_length;
+    const int64_t def_len = dh.definition_levels_byte_length;
+    if (rep_len < 0 || def_len < 0 || rep_len + def_len > h.compressed_page_size ||
+        rep_len + def_len > h.uncompressed_page_size) {
+      return Status::CorruptData(fmt::format("data page v2 level lengths {} + {} exceed the page size", rep_len, def_len));
+    }
+    int16_t* rep = nullptr;
+    int16_t* def = nullptr;
+    if (max_rep_ > 0) {
+      rep = LevelSlot(&rep_out_, &rep_scratch_, n);
+      DELTA_RETURN_NOT_OK(DecodeLevels(Encoding::RLE, false, page, rep_len, n, max_rep_, rep, "repetition").status());
+    }
+    if (max_def_ > 0) {
+      def = LevelSlot(&def_out_, &def_scratch_, n);
+      DELTA_RETURN_NOT_OK(
+          DecodeLevels(Encoding::RLE, false, page + rep_len, def_len, n, max_def_, def, "definition").status());
+    }
+    const uint8_t* values = page + rep_len + def_len;
+    const int64_t comp_len = h.compressed_page_size - rep_len - def_len;
+    const int64_t raw_len = h.uncompressed_page_size - rep_len - def_len;
+    const uint8_t* data = values;
+    int64_t len = comp_len;
+    if (dh.is_compressed && meta_.codec != CompressionCodec::UNCOMPRESSED) {
+      DELTA_ASSIGN_OR_RAISE(data, Decompressed(values, comp_len, raw_len, &page_buf_));
+      len = raw_len;
+    }
+    return ProcessValues(dh.encoding, data, len, n, def, rep);
+  }
+
+  // Where the levels of the next n entries go: appended to the kept levels, or a scratch area.
+  int16_t* LevelSlot(std::vector<int16_t>* kept, std::vector<int16_t>* scratch, int64_t n) {
+    if (opts_.keep_levels) {
+      const size_t at = kept->size();
+      kept->resize(at + static_cast<size_t>(n));
+      return kept->data() + at;
+    }
+    scratch->resize(static_cast<size_t>(n));
+    return scratch->data();
+  }
+
+  // ---------------------------------------------------------------- values
+
+  Status EnsureBits(BufferBuilder* bits, int64_t new_length) {
+    const int64_t need = bit_util::BytesForBits(new_length);
+    const int64_t have = bits->size();
+    if (need > have) {
+      DELTA_ASSIGN_OR_RAISE(uint8_t * p, bits->Extend(need - have));
+      std::memset(p, 0, static_cast<size_t>(need - have));
+    }
+    return Status::OK();
+  }
+
+  Status ProcessValues(Encoding enc, const uint8_t* data, int64_t len, int64_t n, const int16_t* def, const int16_t* rep) {
+    // Rows: entries starting a new record (rep == 0).
+    if (rep) {
+      if (levels_read_ == 0 && n > 0 && rep[0] != 0) {
+        return Status::CorruptData("the first repetition level of a column chunk is not 0");
+      }
+      int64_t rows = 0;
+      for (int64_t i = 0; i < n; ++i) rows += rep[i] == 0;
+      rows_read_ += rows;
+    } else {
+      rows_read_ += n;
+    }
+    levels_read_ += n;
+    // Slots and validity, straight from the definition levels.
+    const int64_t slot0 = slots_;
+    int64_t n_slots = n, n_valid = n;
+    if (def) {
+      if (can_be_null_) {
+        DELTA_RETURN_NOT_OK(EnsureBits(&validity_, slots_ + n));
+        uint8_t* bits = validity_.mutable_data();
+        const int16_t max_def = max_def_;
+        int64_t s = slot0;
+        int64_t valid = 0;
+        if (slot_def_ == 0) {
+          // Flat (or below structs only): every entry is a slot.
+          for (int64_t i = 0; i < n; ++i) {
+            const bool v = def[i] == max_def;
+            bits[s >> 3] |= static_cast<uint8_t>(v) << (s & 7);
+            valid += v;
+            ++s;
+          }
+        } else {
+          const int16_t slot_def = slot_def_;
+          for (int64_t i = 0; i < n; ++i) {
+            if (def[i] < slot_def) continue;
+            const bool v = def[i] == max_def;
+            bits[s >> 3] |= static_cast<uint8_t>(v) << (s & 7);
+            valid += v;
+            ++s;
+          }
+        }
+        n_slots = s - slot0;
+        n_valid = valid;
+      } else {
+        // The leaf is never null where a slot exists (max_def == slot_def).
+        int64_t c = 0;
+        for (int64_t i = 0; i < n; ++i) c += def[i] >= slot_def_;
+        n_slots = n_valid = c;
+      }
+    }
+    slots_ += n_slots;
+    valid_ += n_valid;
+    if (kind_ == OutKind::kNull) return Status::OK();
+
+    const bool dict = enc == Encoding::PLAIN_DICTIONARY || enc == Encoding::RLE_DICTIONARY;
+    if (dict) {
+      if (!has_dict_) return Status::CorruptData("dictionary-encoded data page without a dictionary page");
+      indices_.resize(static_cast<size_t>(n_valid));
+      DELTA_RETURN_NOT_OK(index_decoder_.SetData(n_valid, data, len, dict_count_));
+      DELTA_ASSIGN_OR_RAISE(int64_t got, index_decoder_.GetIndices(indices_.data(), n_valid));
+      if (got != n_valid) {
+        return Status::CorruptData(fmt::format("data page has {} non-null values but only {} dictionary indices", n_valid, got));
+      }
+    } else {
+      DELTA_RETURN_NOT_OK(SetDecoder(enc, data, len, n_valid));
+    }
+
+    switch (kind_) {
+      case OutKind::kFixed: {
+        DELTA_ASSIGN_OR_RAISE(uint8_t * out, values_.Extend(n_slots * out_width_));
+        if (dict) {
+          DELTA_RETURN_NOT_OK(GatherFixed(dict_fixed_.data(), static_cast<int64_t>(dict_fixed_.size()), out_width_,
+                                          indices_.data(), n_valid, out));
+        } else if (!convert_) {
+          // The fast path: PLAIN fixed-width values are copied straight into the result.
+          DELTA_RETURN_NOT_OK(decoder_->Decode(out, n_valid));
+        } else if (col_.physical_type == Type::BYTE_ARRAY) {
+          ByteArraySink tmp(false);
+          DELTA_RETURN_NOT_OK(decoder_->DecodeByteArrays(n_valid, &tmp));
+          DELTA_RETURN_NOT_OK(ConvertByteArrayDecimals(tmp, 0, n_valid, out));
+        } else {
+          scratch_.resize(static_cast<size_t>(n_valid * phys_width_));
+          DELTA_RETURN_NOT_OK(decoder_->Decode(scratch_.data(), n_valid));
+          DELTA_RETURN_NOT_OK(Convert(scratch_.data(), n_valid, out));
+        }
+        if (n_valid < n_slots) ExpandFixed(out, slot0, n_slots, n_valid);
+        return Status::OK();
+      }
+      case OutKind::kBool: {
+        scratch_.resize(static_cast<size_t>(n_valid));
+        if (dict) {
+          DELTA_RETURN_NOT_OK(GatherFixed(dict_fixed_.data(), static_cast<int64_t>(dict_fixed_.size()), 1,
+                                          indices_.data(), n_valid, scratch_.data()));
+        } else {
+          DELTA_RETURN_NOT_OK(decoder_->Decode(scratch_.data(), n_valid));
+        }
+        DELTA_RETURN_NOT_OK(EnsureBits(&bool_values_, slot0 + n_slots));
+        uint8_t* bits = bool_values_.mutable_data();
+        const uint8_t* v = scratch_.data();
+        if (n_valid == n_slots) {
+          for (int64_t j = 0; j < n_slots; ++j) bits[(slot0 + j) >> 3] |= static_cast<uint8_t>(v[j] != 0) << ((slot0 + j) & 7);
+        } else {
+          const uint8_t* valid = validity_.data();
+          int64_t k = 0;
+          for (int64_t j = 0; j < n_slots; ++j) {
+            const int64_t s = slot0 + j;
+            if (bit_util::GetBit(valid, s)) bits[s >> 3] |= static_cast<uint8_t>(v[k++] != 0) << (s & 7);
+          }
+        }
+        return Status::OK();
+      }
+      case OutKind::kBinary: {
+        if (dict) {
+          DELTA_RETURN_NOT_OK(GatherByteArrays(dict_sink_->offsets().data() == nullptr
+                                                   ? nullptr
+                                                   : reinterpret_cast<const int32_t*>(dict_sink_->offsets().data()),
+                                               dict_sink_->data().data(), dict_count_, indices_.data(), n_valid, &sink_));
+        } else {
+          DELTA_RETURN_NOT_OK(decoder_->DecodeByteArrays(n_valid, &sink_));
+        }
+        if (n_valid < n_slots) DELTA_RETURN_NOT_OK(ExpandOffsets(slot0, n_slots, n_valid));
+        return Status::OK();
+      }
+      case OutKind::kNull:
+        break;
+    }
+    return Status::OK();
+  }
+
+  Status SetDecoder(Encoding enc, const uint8_t* data, int64_t len, int64_t n) {
+    const auto e = static_cast<int32_t>(enc);
+    if (e < 0 || e >= static_cast<int32_t>(decoders_.size())) {
+      return Status::Unsupported(fmt::format("unknown value encoding {}", e));
+    }
+    auto& slot = decoders_[static_cast<size_t>(e)];
+    if (!slot) {
+      DELTA_ASSIGN_OR_RAISE(slot, MakeValueDecoder(enc, col_.physical_type, col_.type_length));
+    }
+    decoder_ = slot.get();
+    return decoder_->SetData(n, data, len);
+  }
+
+  // Spreads n_valid dense values at the front of `out` over n_slots slots (nulls zeroed),
+  // walking backwards so it works in place.
+  void ExpandFixed(uint8_t* out, int64_t slot0, int64_t n_slots, int64_t n_valid) {
+    const uint8_t* valid = validity_.data();
+    const int w = out_width_;
+    int64_t k = n_valid - 1;
+    for (int64_t j = n_slots - 1; j >= 0 && k < j; --j) {
+      if (bit_util::GetBit(valid, slot0 + j)) {
+        std::memcpy(out + j * w, out + k * w, static_cast<size_t>(w));
+        --k;
+      } else {
+        std::memset(out + j * w, 0, static_cast<size_t>(w));
+      }
+    }
+  }
+
+  // Same for the int32 offsets of binary values: null slots get empty values.
+  Status ExpandOffsets(int64_t slot0, int64_t n_slots, int64_t n_valid) {
+    DELTA_RETURN_NOT_OK(sink_.offsets().Extend((n_slots - n_valid) * 4).status());
+    auto* off = reinterpret_cast<int32_t*>(sink_.offsets().mutable_data()) + slot0;  // off[0] = start of the page
+    const uint8_t* valid = validity_.data();
+    int64_t k = n_valid - 1;
+    for (int64_t j = n_slots - 1; j >= 0 && k < j; --j) {
+      if (bit_util::GetBit(valid, slot0 + j)) {
+        off[j + 1] = off[k + 1];
+        --k;
+      } else {
+        off[j + 1] = off[k + 1];  // k == -1 reads off[0], the page start
+      }
+    }
+    return Status::OK();
+  }
+
+  Status ConvertByteArrayDecimals(ByteArraySink& src, int64_t first, int64_t n, uint8_t* out) {
+    const auto* offs = reinterpret_cast<const int32_t*>(src.offsets().data());
+    const uint8_t* bytes = src.data().data();
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t b = offs[first + i], e = offs[first + i + 1];
+      DELTA_RETURN_NOT_OK(BigEndianDecimal(bytes + b, e - b, out + i * 16));
+    }
+    return Status::OK();
+  }
+
+  // Physical (fixed-width) -> columnar value conversions.
+  Status Convert(const uint8_t* in, int64_t n, uint8_t* out) {
+    switch (node_.conversion) {
+      case ValueConversion::kInt32ToInt8:
+      case ValueConversion::kInt32ToUInt8:
+        for (int64_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(bit_util::LoadLE<int32_t>(in + 4 * i));
+        return Status::OK();
+      case ValueConversion::kInt32ToInt16:
+      case ValueConversion::kInt32ToUInt16:
+        for (int64_t i = 0; i < n; ++i) {
+          bit_util::StoreLE<uint16_t>(out + 2 * i, static_cast<uint16_t>(bit_util::LoadLE<int32_t>(in + 4 * i)));
+        }
+        return Status::OK();
+      case ValueConversion::kInt96ToNanos:
+        for (int64_t i = 0; i < n; ++i) {
+          const uint64_t nanos = bit_util::LoadLE<uint64_t>(in + 12 * i);
+          const int64_t day = bit_util::LoadLE<int32_t>(in + 12 * i + 8);
+          // Wrapping arithmetic: hostile values must not be undefined behaviour.
+          const uint64_t v = static_cast<uint64_t>(day - kJulianEpochDay) * static_cast<uint64_t>(kNanosPerDay) + nanos;
+          bit_util::StoreLE<int64_t>(out + 8 * i, static_cast<int64_t>(v));
+        }
+        return Status::OK();
+      case ValueConversion::kDecimalInt32:
+        for (int64_t i = 0; i < n; ++i) {
+          bit_util::StoreLE<__int128>(out + 16 * i, static_cast<__int128>(bit_util::LoadLE<int32_t>(in + 4 * i)));
+        }
+        return Status::OK();
+      case ValueConversion::kDecimalInt64:
+        for (int64_t i = 0; i < n; ++i) {
+          bit_util::StoreLE<__int128>(out + 16 * i, static_cast<__int128>(bit_util::LoadLE<int64_t>(in + 8 * i)));
+        }
+        return Status::OK();
+      case ValueConversion::kDecimalBytes:  // FLBA
+        for (int64_t i = 0; i < n; ++i) {
+          DELTA_RETURN_NOT_OK(BigEndianDecimal(in + i * phys_width_, phys_width_, out + 16 * i));
+        }
+        return Status::OK();
+      default:
+        return Status::Internal("unexpected value conversion");
+    }
+  }
+
+  const ColumnDescriptor& col_;
+  const FieldNode& node_;
+  const ColumnMetaData& meta_;
+  const ColumnChunkReadOptions& opts_;
+
+  OutKind kind_ = OutKind::kFixed;
+  int out_width_ = 0;
+  int phys_width_ = 0;
+  bool convert_ = false;
+  int16_t max_def_ = 0, max_rep_ = 0, slot_def_ = 0;
+  bool can_be_null_ = false;
+
+  int64_t levels_read_ = 0;
+  int64_t rows_read_ = 0;
+  int64_t slots_ = 0;
+  int64_t valid_ = 0;
+
+  BufferBuilder validity_;
+  BufferBuilder values_;
+  BufferBuilder bool_values_;
+  ByteArraySink sink_{false};
+
+  bool has_dict_ = false;
+  int64_t dict_count_ = 0;
+  std::vector<uint8_t> dict_fixed_;
+  std::unique_ptr<ByteArraySink> dict_sink_;
+
+  std::vector<int16_t> def_out_, rep_out_, def_scratch_, rep_scratch_;
+  std::vector<uint8_t> page_buf_;
+  std::vector<uint8_t> scratch_;
+  std::vector<uint32_t> indices_;
+  RleBitPackedDecoder level_decoder_;
+  DictionaryIndexDecoder index_decoder_;
+  std::array<std::unique_ptr<ValueDecoder>, 10> decoders_;
+  ValueDecoder* decoder_ = nullptr;
+};
+
+}  // namespace
+
+Result<LeafData> ReadColumnChunk(const io::RandomAccessFile& file, const ColumnChunk& chunk,
+                                 const ColumnDescriptor& column, const FieldNode& node,
+                                 const ColumnChunkReadOptions& options) {
+  auto context = [&] {
+    return fmt::format("column {}, row group {}, file {}", column.dotted_path, options.row_group, file.path());
+  };
+  if (chunk.file_path) {
+    return Status::Unsupported(fmt::format("column chunk stored in another file '{}' ({})", *chunk.file_path, context()));
+  }
+  if (!chunk.meta_data) return Status::CorruptData(fmt::format("column chunk without meta_data ({})", context()));
+  const ColumnMetaData& meta = *chunk.meta_data;
+  if (meta.type != column.physical_type) {
+    return Status::CorruptData(fmt::format("column chunk type {} differs from the schema's {} ({})", TypeName(meta.type),
+                                           TypeName(column.physical_type), context()));
+  }
+  if (meta.num_values < 0) return Status::CorruptData(fmt::format("negative num_values ({})", context()));
+  int64_t start = meta.data_page_offset;
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start) {
+    start = *meta.dictionary_page_offset;
+  }
+  const int64_t len = meta.total_compressed_size;
+  if (start < 4 || len < 0 || start > file.size() || len > file.size() - start) {
+    return Status::CorruptData(fmt::format("column chunk byte range [{}, +{}) lies outside the file of {} bytes ({})", start,
+                                           len, file.size(), context()));
+  }
+  ChunkDecoder decoder(column, node, meta, options);
+  DELTA_RETURN_NOT_OK_CTX(decoder.Init(), context());
+  if (len > 0) {
+    DELTA_ASSIGN_OR_RAISE(BufferPtr bytes, file.ReadBufferAt(start, len));
+    DELTA_RETURN_NOT_OK_CTX(decoder.ReadPages(bytes->data(), bytes->size()), context());
+  } else {
+    DELTA_RETURN_NOT_OK_CTX(decoder.ReadPages(nullptr, 0), context());
+  }
+  auto res = decoder.Finish();
+  if (!res.ok()) return res.status().WithContext(context());
+  return res;
+}
+
+}  // namespace delta::parquet::reader
