@@ -2,7 +2,7 @@
 // plain C++ structs (the subset a reader and writer need; unknown fields are skipped on read).
 // Optional thrift fields are std::optional. Serialisation (Thrift compact protocol) is in
 // parquet_serde.h. Thrift field ids are noted beside each member.
-// Thread-safety: plain values.
+// Thread-safety: plain values. All structs compare with == (memberwise).
 #pragma once
 
 #include <cstdint>
@@ -93,6 +93,8 @@ struct Statistics {
   std::optional<std::string> min_value;
   std::optional<bool> is_max_value_exact;
   std::optional<bool> is_min_value_exact;
+
+  bool operator==(const Statistics&) const = default;
 };
 
 enum class TimeUnitKind : int32_t { MILLIS = 1, MICROS = 2, NANOS = 3 };  // LogicalType TimeUnit union member ids
@@ -130,6 +132,8 @@ struct LogicalType {
   // INTEGER: bitWidth 1 (i8), isSigned 2
   int8_t int_bit_width = 0;
   bool int_is_signed = true;
+
+  bool operator==(const LogicalType&) const = default;
 };
 
 /// SchemaElement: type 1, type_length 2, repetition_type 3, name 4, num_children 5,
@@ -145,6 +149,8 @@ struct SchemaElement {
   std::optional<int32_t> precision;
   std::optional<int32_t> field_id;
   std::optional<LogicalType> logical_type;
+
+  bool operator==(const SchemaElement&) const = default;
 };
 
 /// DataPageHeader: num_values 1, encoding 2, definition_level_encoding 3,
@@ -155,6 +161,8 @@ struct DataPageHeader {
   Encoding definition_level_encoding = Encoding::RLE;
   Encoding repetition_level_encoding = Encoding::RLE;
   std::optional<Statistics> statistics;
+
+  bool operator==(const DataPageHeader&) const = default;
 };
 
 /// DictionaryPageHeader: num_values 1, encoding 2, is_sorted 3.
@@ -162,6 +170,8 @@ struct DictionaryPageHeader {
   int32_t num_values = 0;
   Encoding encoding = Encoding::PLAIN;
   std::optional<bool> is_sorted;
+
+  bool operator==(const DictionaryPageHeader&) const = default;
 };
 
 /// DataPageHeaderV2: num_values 1, num_nulls 2, num_rows 3, encoding 4,
@@ -176,6 +186,8 @@ struct DataPageHeaderV2 {
   int32_t repetition_levels_byte_length = 0;
   bool is_compressed = true;
   std::optional<Statistics> statistics;
+
+  bool operator==(const DataPageHeaderV2&) const = default;
 };
 
 /// PageHeader: type 1, uncompressed_page_size 2, compressed_page_size 3, crc 4,
@@ -189,17 +201,23 @@ struct PageHeader {
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
   std::optional<DataPageHeaderV2> data_page_header_v2;
+
+  bool operator==(const PageHeader&) const = default;
 };
 
 struct KeyValue {  // key 1, value 2
   std::string key;
   std::optional<std::string> value;
+
+  bool operator==(const KeyValue&) const = default;
 };
 
 struct PageEncodingStats {  // page_type 1, encoding 2, count 3
   PageType page_type = PageType::DATA_PAGE;
   Encoding encoding = Encoding::PLAIN;
   int32_t count = 0;
+
+  bool operator==(const PageEncodingStats&) const = default;
 };
 
 /// ColumnMetaData: type 1, encodings 2, path_in_schema 3, codec 4, num_values 5,
@@ -222,6 +240,8 @@ struct ColumnMetaData {
   std::vector<PageEncodingStats> encoding_stats;
   std::optional<int64_t> bloom_filter_offset;
   std::optional<int32_t> bloom_filter_length;
+
+  bool operator==(const ColumnMetaData&) const = default;
 };
 
 /// ColumnChunk: file_path 1, file_offset 2, meta_data 3, offset_index_offset 4,
@@ -234,12 +254,16 @@ struct ColumnChunk {
   std::optional<int32_t> offset_index_length;
   std::optional<int64_t> column_index_offset;
   std::optional<int32_t> column_index_length;
+
+  bool operator==(const ColumnChunk&) const = default;
 };
 
 struct SortingColumn {  // column_idx 1, descending 2, nulls_first 3
   int32_t column_idx = 0;
   bool descending = false;
   bool nulls_first = false;
+
+  bool operator==(const SortingColumn&) const = default;
 };
 
 /// RowGroup: columns 1, total_byte_size 2, num_rows 3, sorting_columns 4, file_offset 5,
@@ -252,12 +276,16 @@ struct RowGroup {
   std::optional<int64_t> file_offset;
   std::optional<int64_t> total_compressed_size;
   std::optional<int16_t> ordinal;
+
+  bool operator==(const RowGroup&) const = default;
 };
 
 /// ColumnOrder union: TYPE_ORDER 1 (empty struct). `type_defined_order` false means the union was
 /// absent or an unknown member was set (then min/max must not be trusted for that column).
 struct ColumnOrder {
   bool type_defined_order = false;
+
+  bool operator==(const ColumnOrder&) const = default;
 };
 
 /// FileMetaData: version 1, schema 2, num_rows 3, row_groups 4, key_value_metadata 5,
@@ -270,6 +298,8 @@ struct FileMetaData {
   std::vector<KeyValue> key_value_metadata;
   std::optional<std::string> created_by;
   std::vector<ColumnOrder> column_orders;
+
+  bool operator==(const FileMetaData&) const = default;
 };
 
 }  // namespace delta::parquet
