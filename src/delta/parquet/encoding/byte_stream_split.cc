@@ -74,7 +74,7 @@ class ByteStreamSplitEncoder final : public ValueEncoder {
  public:
   explicit ByteStreamSplitEncoder(int width) : width_(width) {}
   void Put(const uint8_t* values, int64_t n) override {
-    values_.append(reinterpret_cast<const char*>(values), static_cast<size_t>(n * width_));
+    if (n > 0) values_.append(reinterpret_cast<const char*>(values), static_cast<size_t>(n * width_));
   }
   void PutByteArrays(const void*, bool, const uint8_t*, int64_t) override {}
   void PutByteArray(const uint8_t*, int64_t) override {}

@@ -264,7 +264,7 @@ class DeltaBinaryPackedEncoder final : public ValueEncoder {
   void Put(const uint8_t* values, int64_t n) override {
     const size_t pos = values_.size();
     values_.resize(pos + static_cast<size_t>(n));
-    std::memcpy(values_.data() + pos, values, static_cast<size_t>(n) * sizeof(T));
+    if (n > 0) std::memcpy(values_.data() + pos, values, static_cast<size_t>(n) * sizeof(T));
   }
   void PutByteArrays(const void*, bool, const uint8_t*, int64_t) override {}
   void PutByteArray(const uint8_t*, int64_t) override {}

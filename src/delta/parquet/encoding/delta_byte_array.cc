@@ -124,8 +124,8 @@ class DeltaByteArrayEncoder final : public ValueEncoder {
     while (p < max && static_cast<uint8_t>(last_[p]) == data[p]) ++p;
     prefixes_.push_back(static_cast<int32_t>(p));
     suffix_lens_.push_back(static_cast<int32_t>(len - static_cast<int64_t>(p)));
-    suffixes_.append(reinterpret_cast<const char*>(data) + p, static_cast<size_t>(len) - p);
-    last_.assign(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+    if (static_cast<size_t>(len) > p) suffixes_.append(reinterpret_cast<const char*>(data) + p, static_cast<size_t>(len) - p);
+    last_.assign(len > 0 ? reinterpret_cast<const char*>(data) : "", static_cast<size_t>(len));
   }
   int64_t EstimatedSize() const override { return static_cast<int64_t>(suffixes_.size() + prefixes_.size() * 8 + 64); }
   std::string Finish() override {

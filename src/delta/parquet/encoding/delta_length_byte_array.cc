@@ -45,7 +45,7 @@ class DeltaLengthByteArrayDecoder final : public ByteArrayValueDecoder {
       return Status::CorruptData("DELTA_LENGTH_BYTE_ARRAY: byte array data exceeds 2 GiB; int32 offsets would overflow");
     }
     DELTA_RETURN_NOT_OK(sink->Reserve(n, total));
-    sink->data().UnsafeAppend(pos_, total);
+    if (total > 0) sink->data().UnsafeAppend(pos_, total);
     columnar::BufferBuilder& offsets = sink->offsets();
     for (int64_t i = 0; i < n; ++i) {
       offset += lens[i];
@@ -90,7 +90,7 @@ class DeltaLengthByteArrayEncoder final : public ValueEncoder {
   }
   void PutByteArray(const uint8_t* data, int64_t len) override {
     lengths_.push_back(static_cast<int32_t>(len));
-    data_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+    if (len > 0) data_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
   }
   int64_t EstimatedSize() const override { return static_cast<int64_t>(data_.size() + lengths_.size() * 4 + 32); }
   std::string Finish() override {

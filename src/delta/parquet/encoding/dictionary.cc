@@ -76,7 +76,7 @@ Status GatherByteArraysImpl(const Offset* dict_offsets, const uint8_t* dict_data
     for (int64_t i = 0; i < n; ++i) {
       const int64_t begin = dict_offsets[indices[i]];
       const int64_t len = dict_offsets[indices[i] + 1] - begin;
-      std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
+      if (len > 0) std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
       data += len;
       offset += len;
       o[i] = offset;
@@ -86,7 +86,7 @@ Status GatherByteArraysImpl(const Offset* dict_offsets, const uint8_t* dict_data
     for (int64_t i = 0; i < n; ++i) {
       const int64_t begin = dict_offsets[indices[i]];
       const int64_t len = dict_offsets[indices[i] + 1] - begin;
-      std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
+      if (len > 0) std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
       data += len;
       offset += len;
       o[i] = static_cast<int32_t>(offset);

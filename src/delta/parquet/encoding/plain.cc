@@ -41,7 +41,7 @@ class PlainFixedDecoder final : public FixedValueDecoder {
   Status Decode(uint8_t* out, int64_t n) override {
     if (DELTA_PREDICT_FALSE(n < 0 || n > (end_ - pos_) / width_)) return NotEnough("PLAIN", n, n * width_, end_ - pos_);
     const int64_t need = n * width_;
-    std::memcpy(out, pos_, static_cast<size_t>(need));
+    if (need > 0) std::memcpy(out, pos_, static_cast<size_t>(need));
     pos_ += need;
     return Status::OK();
   }
@@ -135,7 +135,7 @@ class PlainByteArrayDecoder final : public ByteArrayValueDecoder {
         return Status::CorruptData(fmt::format(
             "PLAIN BYTE_ARRAY: page too short for {} values (value {} has length {})", n, i, len));
       }
-      data.UnsafeAppend(pos_, len);
+      if (len > 0) data.UnsafeAppend(pos_, len);
       pos_ += len;
       end_offset += len;
       if (large) {
@@ -177,7 +177,7 @@ class PlainFixedEncoder final : public ValueEncoder {
  public:
   explicit PlainFixedEncoder(int width) : width_(width) {}
   void Put(const uint8_t* values, int64_t n) override {
-    out_.append(reinterpret_cast<const char*>(values), static_cast<size_t>(n * width_));
+    if (n > 0) out_.append(reinterpret_cast<const char*>(values), static_cast<size_t>(n * width_));
   }
   // Not a byte-array type: ignored (the writer never routes byte arrays here).
   void PutByteArrays(const void*, bool, const uint8_t*, int64_t) override {}
@@ -237,7 +237,7 @@ class PlainByteArrayEncoder final : public ValueEncoder {
     char prefix[4];
     bit_util::StoreLE<uint32_t>(prefix, static_cast<uint32_t>(len));
     out_.append(prefix, 4);
-    out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+    if (len > 0) out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
   }
   int64_t EstimatedSize() const override { return static_cast<int64_t>(out_.size()); }
   std::string Finish() override { return std::exchange(out_, std::string()); }
