@@ -115,8 +115,8 @@ class RleBitPackedEncoder {
   int num_buffered_ = 0;
   uint32_t current_ = 0;
   int64_t repeat_count_ = 0;   // consecutive values equal to current_ not yet written
-  int64_t literal_count_ = 0;  // values in literal_bytes_ (a multiple of 8)
-  std::string literal_bytes_;
+  int64_t literal_count_ = 0;     // values in the open bit-packed run (a multiple of 8)
+  size_t literal_header_pos_ = 0;  // where in out_ the open run's header byte is reserved
 };
 
 // ---------------------------------------------------------------- value decoders

@@ -237,10 +237,18 @@ void RleBitPackedEncoder::FlushRun() {
   repeat_count_ = 0;
 }
 
+// The open bit-packed run's groups were written straight into out_ behind a one-byte header
+// slot; a header needing more bytes (more than 63 groups) shifts the run's bytes once.
 void RleBitPackedEncoder::FlushLiterals() {
-  internal::WriteUleb128(&out_, (static_cast<uint64_t>(literal_count_ / 8) << 1) | 1);
-  out_.append(literal_bytes_);
-  literal_bytes_.clear();
+  const uint64_t header = (static_cast<uint64_t>(literal_count_ / 8) << 1) | 1;
+  if (header < 0x80) {
+    out_[literal_header_pos_] = static_cast<char>(header);
+  } else {
+    std::string varint;
+    internal::WriteUleb128(&varint, header);
+    out_.insert(literal_header_pos_ + 1, varint.size() - 1, '\0');
+    std::memcpy(out_.data() + literal_header_pos_, varint.data(), varint.size());
+  }
   literal_count_ = 0;
 }
 
@@ -252,9 +260,13 @@ void RleBitPackedEncoder::FlushBuffered() {
     if (literal_count_ > 0) FlushLiterals();
     return;
   }
-  const size_t pos = literal_bytes_.size();
-  literal_bytes_.resize(pos + static_cast<size_t>(bit_width_));
-  internal::PackValues(buffered_, 8, bit_width_, reinterpret_cast<uint8_t*>(literal_bytes_.data()) + pos);
+  if (literal_count_ == 0) {
+    literal_header_pos_ = out_.size();
+    out_.push_back('\0');
+  }
+  uint8_t packed[32];
+  internal::PackValues(buffered_, 8, bit_width_, packed);
+  out_.append(reinterpret_cast<const char*>(packed), static_cast<size_t>(bit_width_));
   literal_count_ += 8;
   // The repeat counter only counts values not yet written.
   repeat_count_ = 0;
@@ -301,7 +313,6 @@ std::string RleBitPackedEncoder::Finish() {
   if (literal_count_ > 0) FlushLiterals();
   std::string result = std::move(out_);
   out_.clear();
-  literal_bytes_.clear();
   num_buffered_ = 0;
   repeat_count_ = 0;
   literal_count_ = 0;
@@ -311,7 +322,7 @@ std::string RleBitPackedEncoder::Finish() {
 
 int64_t RleBitPackedEncoder::EstimatedSize() const {
   const int64_t value_bytes = (bit_width_ + 7) / 8;
-  return static_cast<int64_t>(out_.size() + literal_bytes_.size()) + bit_width_ + 2 * (5 + value_bytes);
+  return static_cast<int64_t>(out_.size()) + bit_width_ + 2 * (5 + value_bytes);
 }
 
 }  // namespace delta::parquet
