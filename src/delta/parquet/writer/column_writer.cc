@@ -534,25 +534,35 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     PutPhysical<StatT>(v, count);
   }
 
-  // Decimal128 (16-byte little-endian) to INT32/INT64: the low bytes (the precision bounds the
-  // value to the narrower type, LogicalTypes.md "DECIMAL").
+  // Decimal128 (16-byte little-endian) to INT32/INT64: the low bytes (LogicalTypes.md
+  // "DECIMAL"). A value that does not fit the physical type (beyond the declared precision) is
+  // refused rather than silently wrapped.
   template <typename Dst>
-  void WriteDecimalInt(const ArrayData& leaf, int64_t start, int64_t n) {
+  Status WriteDecimalInt(const ArrayData& leaf, int64_t start, int64_t n) {
     const uint8_t* src = leaf.buffers[1]->data() + (leaf.offset + start) * 16;
     const bool nulls = RunHasNulls(leaf, start, n);
     scratch_.resize(static_cast<size_t>(n) * sizeof(Dst));
     Dst* out = reinterpret_cast<Dst*>(scratch_.data());
     int64_t k = 0;
+    bool fits = true;
     for (int64_t i = 0; i < n; ++i) {
       if (nulls && !leaf.IsValid(start + i)) continue;
-      std::memcpy(&out[k++], src + i * 16, sizeof(Dst));
+      const __int128 v = bit_util::LoadLE<__int128>(src + i * 16);
+      const Dst low = static_cast<Dst>(v);
+      fits &= static_cast<__int128>(low) == v;
+      out[k++] = low;
+    }
+    if (!fits) {
+      return Status::InvalidArgument(fmt::format("column '{}': a decimal value exceeds precision {}", col_.dotted_path,
+                                                 leaf.type->precision()));
     }
     PutPhysical<Dst>(out, k);
+    return Status::OK();
   }
 
   // FIXED_LEN_BYTE_ARRAY values (fixed_size_binary, or decimal128 as big-endian two's
   // complement of type_length bytes).
-  void WriteFlba(const ArrayData& leaf, int64_t start, int64_t n, bool decimal) {
+  Status WriteFlba(const ArrayData& leaf, int64_t start, int64_t n, bool decimal) {
     const int w = col_.type_length;
     const int src_w = decimal ? 16 : w;
     const uint8_t* src = leaf.buffers[1]->data() + (leaf.offset + start) * src_w;
@@ -565,13 +575,22 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       uint8_t* o = out + k * w;
       const uint8_t* s = src + i * src_w;
       if (decimal) {
+        // The dropped high bytes must be sign extension of the kept ones.
+        if (w < 16) {
+          const __int128 v = bit_util::LoadLE<__int128>(s);
+          const __int128 top = v >> (8 * w - 1);
+          if (top != 0 && top != -1) {
+            return Status::InvalidArgument(fmt::format("column '{}': a decimal value exceeds precision {}",
+                                                       col_.dotted_path, leaf.type->precision()));
+          }
+        }
         for (int b = 0; b < w; ++b) o[b] = s[w - 1 - b];  // low w bytes, reversed
       } else {
         std::memcpy(o, s, static_cast<size_t>(w));
       }
       ++k;
     }
-    if (k == 0) return;
+    if (k == 0) return Status::OK();
     if (props_.write_statistics) {
       std::string_view lo(reinterpret_cast<const char*>(out), static_cast<size_t>(w)), hi = lo;
       for (int64_t i = 1; i < k; ++i) {
@@ -586,6 +605,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     } else {
       enc_->Put(out, k);
     }
+    return Status::OK();
   }
 
   template <typename Offset>
@@ -674,10 +694,10 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       }
       case ValueKind::kFloat: WriteFixed<float, float, float>(leaf, start, n, Identity<float>()); break;
       case ValueKind::kDouble: WriteFixed<double, double, double>(leaf, start, n, Identity<double>()); break;
-      case ValueKind::kDecimalInt32: WriteDecimalInt<int32_t>(leaf, start, n); break;
-      case ValueKind::kDecimalInt64: WriteDecimalInt<int64_t>(leaf, start, n); break;
-      case ValueKind::kDecimalFlba: WriteFlba(leaf, start, n, true); break;
-      case ValueKind::kFixedBinary: WriteFlba(leaf, start, n, false); break;
+      case ValueKind::kDecimalInt32: return WriteDecimalInt<int32_t>(leaf, start, n);
+      case ValueKind::kDecimalInt64: return WriteDecimalInt<int64_t>(leaf, start, n);
+      case ValueKind::kDecimalFlba: return WriteFlba(leaf, start, n, true);
+      case ValueKind::kFixedBinary: return WriteFlba(leaf, start, n, false);
       case ValueKind::kBinary: WriteBinary<int32_t>(leaf, start, n); break;
       case ValueKind::kLargeBinary: WriteBinary<int64_t>(leaf, start, n); break;
     }
