@@ -21,7 +21,8 @@
 
 namespace delta::parquet {
 
-/// Decodes a FileMetaData from exactly `len` bytes (the footer between the data and the length).
+/// Decodes a FileMetaData from the `len` footer bytes (between the data and the length field);
+/// bytes after the struct's final STOP are ignored.
 Result<FileMetaData> DeserializeFileMetaData(const uint8_t* data, int64_t len);
 /// Decodes one PageHeader from the front of [data, data+len); `*consumed` receives its size.
 /// Fails with CorruptData if the header does not fit (a caller that read a partial prefix can
