@@ -117,7 +117,23 @@ function sqlString(s) {
 
 async function makeDuckReader() {
   const conn = await duckConnect();
-  return async (file) => duckRows(conn, `SELECT * FROM read_parquet(${sqlString(file)})`);
+  return async (file) => {
+    const f = sqlString(file);
+    const rows = await duckRows(conn, `SELECT * FROM read_parquet(${f})`);
+    // DuckDB reads the legacy converted types TIMESTAMP_MILLIS/MICROS without a LogicalType as
+    // local (not UTC-adjusted) timestamps; LogicalTypes.md defines them as UTC-adjusted, so
+    // print those top-level columns with "Z" as the spec says.
+    const legacy = await conn.runAndReadAll(
+      `SELECT name FROM parquet_schema(${f}) WHERE converted_type IN ('TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS') AND logical_type IS NULL`,
+    );
+    const names = new Set(legacy.getRows().map((r) => r[0]));
+    if (names.size) {
+      for (const r of rows) {
+        for (const n of names) if (typeof r[n] === 'string' && !r[n].endsWith('Z')) r[n] += 'Z';
+      }
+    }
+    return rows;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
