@@ -188,7 +188,7 @@ TEST(ReaderSchemaTest, MapForms) {
   auto outer = MapToString({Root(1), Group("m", FRT::OPTIONAL, 1, ConvertedType::MAP_KEY_VALUE),
                             Group("map", FRT::REPEATED, 2), Leaf("key", FRT::REQUIRED, Type::INT32),
                             Leaf("value", FRT::REQUIRED, Type::INT32)});
-  EXPECT_EQ(outer, "map<int32, int32>");
+  EXPECT_EQ(outer, "map<int32, int32 not null>");
   // Not a map shape: read as the group it is.
   auto odd = MapToString({Root(1), Group("m", FRT::OPTIONAL, 1, ConvertedType::MAP_KEY_VALUE),
                           Leaf("key", FRT::REQUIRED, Type::INT32)});
