@@ -57,6 +57,7 @@ class BufferOutputStream : public OutputStream {
  public:
   explicit BufferOutputStream(std::string name = "<memory>") : name_(std::move(name)) {}
   const std::string& path() const override { return name_; }
+  using OutputStream::Write;
   Status Write(const void* data, int64_t n) override;
   int64_t Tell() const override { return builder_.size(); }
   Status Close() override { return Status::OK(); }
