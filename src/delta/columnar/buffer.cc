@@ -110,7 +110,9 @@ Status BufferBuilder::Grow(int64_t additional) {
     DELTA_RETURN_NOT_OK(buffer_->Resize(new_capacity));
   }
   buf_ptr_ = buffer_->mutable_data();
-  capacity_ = buffer_->capacity();
+  // Only the buffer's size() bytes survive its next Reserve, so the builder must not use the
+  // rounding slack beyond it.
+  capacity_ = buffer_->size();
   return Status::OK();
 }
 
