@@ -381,7 +381,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
   }
 
   int64_t EstimatedSize() const override {
-    return static_cast<int64_t>(data_pages_.size()) + PageEstimate() + (dict_ ? dict_->dict_encoded_size() : 0);
+    return data_pages_size_ + PageEstimate() + (dict_ ? dict_->dict_encoded_size() : 0);
   }
 
   Status Finish(FinishedChunk* out) override {
@@ -427,6 +427,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       enc_stats.push_back({key.first, key.second, count});
     }
     out->data_pages = std::move(data_pages_);
+    out->data_pages_size = data_pages_size_;
     m.type = col_.physical_type;
     m.encodings = std::move(encodings);
     m.path_in_schema = col_.path;
@@ -439,7 +440,8 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     m.encoding_stats = std::move(enc_stats);
 
     // Reset for the next row group.
-    data_pages_ = std::string();
+    data_pages_ = std::vector<std::string>();
+    data_pages_size_ = 0;
     chunk_levels_ = 0;
     total_uncompressed_ = 0;
     page_counts_.clear();
@@ -734,12 +736,15 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     PageHeader h;
     std::optional<Statistics> stats;
     if (props_.write_statistics) stats = page_stats_.ToThrift(props_.max_statistics_size, col_.is_utf8);
-    const std::string* payload;
+    std::string* payload;
     int64_t uncompressed;
     if (!v2) {
       // v1: levels and values are compressed together (README.md "Data Pages").
-      std::string* body = &levels_;
-      body->append(values);
+      std::string* body = &values;
+      if (!levels_.empty()) {
+        levels_.append(values);
+        body = &levels_;
+      }
       uncompressed = static_cast<int64_t>(body->size());
       payload = body;
       if (props_.compression != CompressionCodec::UNCOMPRESSED) {
@@ -786,11 +791,12 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     }
     h.uncompressed_page_size = static_cast<int32_t>(uncompressed);
     h.compressed_page_size = static_cast<int32_t>(payload->size());
-    const size_t before = data_pages_.size();
-    if (data_pages_.capacity() == 0) data_pages_.reserve(static_cast<size_t>(std::max<int64_t>(props_.data_page_size, 4096)) * 2);
-    SerializePageHeader(h, &data_pages_);
-    total_uncompressed_ += static_cast<int64_t>(data_pages_.size() - before) + uncompressed;
-    data_pages_.append(*payload);
+    std::string header;
+    SerializePageHeader(h, &header);
+    total_uncompressed_ += static_cast<int64_t>(header.size()) + uncompressed;
+    data_pages_size_ += static_cast<int64_t>(header.size() + payload->size());
+    data_pages_.push_back(std::move(header));
+    data_pages_.push_back(std::move(*payload));  // moved, not copied; the scratch regrows
     ++page_counts_[{h.type, encoding}];
 
     chunk_levels_ += page_levels_;
@@ -817,7 +823,8 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
   Stats page_stats_;
   // chunk
   Stats chunk_stats_;
-  std::string data_pages_;
+  std::vector<std::string> data_pages_;
+  int64_t data_pages_size_ = 0;
   int64_t chunk_levels_ = 0;
   int64_t total_uncompressed_ = 0;
   std::map<std::pair<PageType, Encoding>, int32_t> page_counts_;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "delta/columnar/array.h"
 #include "delta/parquet/thrift/parquet_types.h"
@@ -24,9 +25,11 @@ namespace delta::parquet::writer {
 /// its metadata with offsets relative to the start of `dictionary_page`.
 struct FinishedChunk {
   std::string dictionary_page;  // header + body, empty when not dictionary-encoded
-  std::string data_pages;       // headers + bodies
+  /// Page headers and bodies, to be written in order (kept as pieces to avoid copying pages).
+  std::vector<std::string> data_pages;
+  int64_t data_pages_size = 0;
   ColumnMetaData meta;
-  int64_t size() const { return static_cast<int64_t>(dictionary_page.size() + data_pages.size()); }
+  int64_t size() const { return static_cast<int64_t>(dictionary_page.size()) + data_pages_size; }
 };
 
 class ColumnChunkWriter {

@@ -160,7 +160,7 @@ Status FileWriter::FlushRowGroup() {
   for (auto& chunk : chunks) {
     const int64_t base = out_->Tell();
     DELTA_RETURN_NOT_OK(Fail(out_->Write(chunk.dictionary_page)));
-    DELTA_RETURN_NOT_OK(Fail(out_->Write(chunk.data_pages)));
+    for (const auto& piece : chunk.data_pages) DELTA_RETURN_NOT_OK(Fail(out_->Write(piece)));
     ColumnChunk cc;
     cc.file_offset = base;
     ColumnMetaData m = std::move(chunk.meta);
