@@ -188,7 +188,8 @@ def main():
     # already reported; the write check should still cover that data)
     sources = [next((m for m in g if m["case"] in read_ok), g[0]) for g in groups]
     with ThreadPoolExecutor(jobs) as ex:
-        for r in ex.map(lambda t: copy_job(*t), [(s, v) for s in sources for v in COPY_VARIANTS]):
+        plan = [(s, v) for s in sources for v in COPY_VARIANTS]
+        for r in ex.map(lambda t: copy_job(*t), plan):
             if r:
                 copies.append(r)
                 res.ok("write: copy")
@@ -217,6 +218,7 @@ def main():
         if not files:
             return
         rc, msg, dt = run_cmd(["node", os.path.join(HERE, "read.js"), "--with", peer, "--out-dir", peer_dir] + files, timeout=900)
+        peer_times[peer] = dt
         if rc != 0:
             for dst, src, variant in copies:
                 res.fail(f"write: read by {peer}", f"write {src['case']} [{variant}] read by {peer}", f"read.js failed: {msg}")
@@ -234,6 +236,7 @@ def main():
             return
         check_copy(dst, src, variant, "deltacpp", out, None)
 
+    peer_times = {}
     with ThreadPoolExecutor(jobs) as ex:
         futs = [ex.submit(peer_job, p) for p in PEERS]
         for f in futs:
@@ -252,7 +255,8 @@ def main():
         print(f"  {group}: {p} passed, {f} failed" + (f", {s} column skips" if s else ""))
     for (peer, reason), cases in sorted(res.skips.items()):
         print(f"  skipped for {peer}: {reason}; in {len(cases)} source file(s)")
-    print(f"  time: {time.time() - t_start:.0f}s")
+    times = ", ".join(f"{p} {t:.0f}s" for p, t in sorted(peer_times.items()))
+    print(f"  time: {time.time() - t_start:.0f}s (peers reading {len(copies)} copies: {times})")
     print(f"peers: {total[0]} passed, {total[1]} failed, {total[2]} skipped")
     return 1 if total[1] else 0
 
