@@ -277,7 +277,7 @@ struct CopyOptions {
   bool no_dictionary = false;
 };
 
-Status RunCopy(const CopyOptions& o) {
+Status CopyInto(const CopyOptions& o, bool* created) {
   pq::WriterProperties props;
   DELTA_RETURN_NOT_OK(pq::ParseCompression(o.compression, &props.compression, &props.compression_level));
   if (o.row_group_rows > 0) props.max_row_group_rows = o.row_group_rows;
@@ -293,6 +293,7 @@ Status RunCopy(const CopyOptions& o) {
   for (const auto& kv : reader->metadata().key_value_metadata) props.key_value_metadata.emplace_back(kv.key, kv.value.value_or(""));
   DELTA_ASSIGN_OR_RAISE(auto stream, reader->GetRecordBatchReader());
   DELTA_ASSIGN_OR_RAISE(auto out_file, io::OpenLocalOutput(o.out));
+  *created = true;
   DELTA_ASSIGN_OR_RAISE(auto writer, pq::FileWriter::Open(out_file, stream->schema(), props));
   for (;;) {
     DELTA_ASSIGN_OR_RAISE(auto batch, stream->Next());
@@ -301,6 +302,15 @@ Status RunCopy(const CopyOptions& o) {
   }
   DELTA_RETURN_NOT_OK(writer->Close());
   return out_file->Close();
+}
+
+// A failed copy removes its partial output, so no truncated Parquet file is left behind.
+Status RunCopy(const CopyOptions& o) {
+  if (o.in == o.out) return Status::InvalidArgument(fmt::format("copy would overwrite its input {}", o.in));
+  bool created = false;
+  Status st = CopyInto(o, &created);
+  if (!st.ok() && created) std::remove(o.out.c_str());
+  return st;
 }
 
 }  // namespace
