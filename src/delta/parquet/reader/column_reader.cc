@@ -64,6 +64,26 @@ inline Status BigEndianDecimal(const uint8_t* p, int64_t n, uint8_t* out) {
   return Status::OK();
 }
 
+// The most bytes `compressed` bytes of a page can decompress to: the codec's largest possible
+// expansion (Compression.md formats) plus a fixed allowance, so that pages of up to 1 MiB are
+// never refused. Snappy: a 3-byte copy emits at most 64 bytes. LZ4: every length-extension
+// byte adds at most 255. Deflate: at most 1032:1. Zstd: a 4-byte RLE block emits at most
+// 128 KiB. Brotli has no practical bound (a few header bytes can announce a 16 MiB
+// meta-block), so a generous ratio is used. Unknown codecs fail later as Unsupported.
+int64_t MaxDecompressedSize(CompressionCodec codec, int64_t compressed) {
+  int64_t ratio = 1032;
+  switch (codec) {
+    case CompressionCodec::UNCOMPRESSED: ratio = 1; break;
+    case CompressionCodec::SNAPPY: ratio = 32; break;
+    case CompressionCodec::LZ4: case CompressionCodec::LZ4_RAW: ratio = 256; break;
+    case CompressionCodec::GZIP: ratio = 1032; break;
+    case CompressionCodec::ZSTD: ratio = 32768; break;
+    case CompressionCodec::BROTLI: ratio = int64_t{1} << 20; break;
+    default: break;
+  }
+  return compressed * ratio + (int64_t{1} << 20);
+}
+
 class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnDescriptor& col, const FieldNode& node, const ColumnMetaData& meta,
@@ -122,7 +142,6 @@ class ChunkDecoder {
   Status ReadPages(const uint8_t* data, int64_t len) {
     int64_t pos = 0;
     bool seen_data = false;
-    const int64_t page_limit = std::max<int64_t>(meta_.total_uncompressed_size, 0);
     while (pos < len && levels_read_ < meta_.num_values) {
       int64_t consumed = 0;
       auto header_res = DeserializePageHeader(data + pos, len - pos, &consumed);
@@ -135,9 +154,11 @@ class ChunkDecoder {
         return Status::CorruptData(fmt::format("page claims {} compressed bytes but only {} remain in the column chunk",
                                                h.compressed_page_size, len - pos));
       }
+      // The output buffer is allocated from the declared size, so the declaration must be one
+      // the compressed bytes could produce: the chunk's total_uncompressed_size cannot vouch for
+      // it (the footer is as hostile as the page).
       if (h.uncompressed_page_size < 0 ||
-          (h.uncompressed_page_size > page_limit &&
-           h.uncompressed_page_size > int64_t{h.compressed_page_size} * 1024 + (1 << 16))) {
+          h.uncompressed_page_size > MaxDecompressedSize(meta_.codec, h.compressed_page_size)) {
         return Status::CorruptData(fmt::format("page claims an implausible uncompressed size of {} bytes",
                                                h.uncompressed_page_size));
       }
