@@ -77,6 +77,22 @@ Status DeltaBitPackDecoder<T>::NextBlock() {
   return Status::OK();
 }
 
+// Unpacks 32 w-bit deltas (w <= 64) from 4*w bytes at `in` into buf_.
+template <typename T>
+void DeltaBitPackDecoder<T>::UnpackGroup(const uint8_t* in, int w) {
+  if constexpr (sizeof(T) == 4) {
+    if (DELTA_PREDICT_TRUE(w <= 32)) {
+      Unpack32Values(in, w, reinterpret_cast<uint32_t*>(buf_));
+    } else {
+      uint64_t wide[32];
+      Unpack32Values64(in, w, wide);
+      for (int j = 0; j < 32; ++j) buf_[j] = static_cast<U>(wide[j]);
+    }
+  } else {
+    Unpack32Values64(in, w, reinterpret_cast<uint64_t*>(buf_));
+  }
+}
+
 // Unpacks the next 32 deltas (fewer at the end of the stream) and turns them into values.
 template <typename T>
 Status DeltaBitPackDecoder<T>::NextGroup() {
@@ -87,9 +103,11 @@ Status DeltaBitPackDecoder<T>::NextGroup() {
       ++mini_index_;
     }
     const int w = widths_[mini_index_];
-    if (w > kTypeBits) {
-      return Status::CorruptData(
-          fmt::format("DELTA_BINARY_PACKED: miniblock bit width {} exceeds the {}-bit type", w, kTypeBits));
+    // Widths up to 64 are accepted for INT32 too: writers that compute deltas in 64 bits (e.g.
+    // DuckDB) emit 33-bit widths for INT32 columns spanning both extremes. Decoding those in
+    // 64-bit wraparound arithmetic and truncating gives the same values mod 2^32.
+    if (w > 64) {
+      return Status::CorruptData(fmt::format("DELTA_BINARY_PACKED: miniblock bit width {} exceeds 64", w));
     }
     mini_values_left_ = values_per_mini_;
   }
@@ -100,11 +118,7 @@ Status DeltaBitPackDecoder<T>::NextGroup() {
   const int64_t group_bytes = 4 * w;
   const int64_t avail = end_ - pos_;
   if (avail >= group_bytes) {
-    if constexpr (sizeof(T) == 4) {
-      Unpack32Values(pos_, w, reinterpret_cast<uint32_t*>(buf_));
-    } else {
-      Unpack32Values64(pos_, w, reinterpret_cast<uint64_t*>(buf_));
-    }
+    UnpackGroup(pos_, w);
     pos_ += group_bytes;
   } else {
     // Only the last group of the stream may be short (its padding missing).
@@ -115,11 +129,7 @@ Status DeltaBitPackDecoder<T>::NextGroup() {
     }
     uint8_t padded[4 * 64] = {};
     std::memcpy(padded, pos_, static_cast<size_t>(avail));
-    if constexpr (sizeof(T) == 4) {
-      Unpack32Values(padded, w, reinterpret_cast<uint32_t*>(buf_));
-    } else {
-      Unpack32Values64(padded, w, reinterpret_cast<uint64_t*>(buf_));
-    }
+    UnpackGroup(padded, w);
     pos_ = end_;
   }
   U last = last_;

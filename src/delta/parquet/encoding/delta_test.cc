@@ -54,6 +54,53 @@ TEST(DeltaBinaryPacked, SpecExample2WithValidBlockSize) {
   ASSERT_RAISES(CorruptData, DecodeDelta(small, 5, &out));
 }
 
+void AppendUleb(uint64_t v, std::string* out) {
+  do {
+    const uint8_t b = v & 0x7f;
+    v >>= 7;
+    out->push_back(static_cast<char>(v ? (b | 0x80) : b));
+  } while (v);
+}
+
+TEST(DeltaBinaryPacked, Int32WithWideMiniblocks) {
+  // Writers computing deltas in 64 bits (DuckDB) store INT32 columns spanning both extremes
+  // with 33-bit miniblocks: values INT32_MIN, INT32_MAX, INT32_MIN, 0, 5 have deltas
+  // 2^32-1, -(2^32-1), 2^31, 5, so min delta -(2^32-1) and adjusted deltas up to 2^33-2.
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  const std::vector<int64_t> values = {kMin, kMax, kMin, 0, 5};
+  const int64_t min_delta = -(kMax - kMin);
+  std::string bytes;
+  AppendUleb(128, &bytes);
+  AppendUleb(4, &bytes);
+  AppendUleb(values.size(), &bytes);
+  AppendUleb(static_cast<uint64_t>(kMin) * 2 ^ static_cast<uint64_t>(kMin >> 63), &bytes);  // zigzag
+  AppendUleb(static_cast<uint64_t>(min_delta) * 2 ^ static_cast<uint64_t>(min_delta >> 63), &bytes);
+  const int width = 33;
+  bytes.append({static_cast<char>(width), 0, 0, 0});
+  std::string packed(4 * width, '\0');  // 32 values of 33 bits, LSB first
+  for (size_t i = 1; i < values.size(); ++i) {
+    const uint64_t adjusted = static_cast<uint64_t>(values[i] - values[i - 1] - min_delta);
+    for (int b = 0; b < width; ++b) {
+      const int64_t bit = static_cast<int64_t>(i - 1) * width + b;
+      if ((adjusted >> b) & 1) packed[bit / 8] = static_cast<char>(packed[bit / 8] | (1 << (bit % 8)));
+    }
+  }
+  const std::vector<int32_t> expected = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
+                                         std::numeric_limits<int32_t>::min(), 0, 5};
+  for (const std::string& b : {bytes + packed, bytes + packed.substr(0, 17)}) {  // full, then unpadded
+    for (int64_t batch : {1, 3, 100}) {
+      std::vector<int32_t> out;
+      ASSERT_OK(DecodeDelta(b, 5, &out, batch));
+      EXPECT_EQ(out, expected) << "batch " << batch << " bytes " << b.size();
+    }
+  }
+  // The same stream read as INT64 keeps the 64-bit deltas exactly.
+  std::vector<int64_t> out64;
+  ASSERT_OK(DecodeDelta(bytes + packed, 5, &out64));
+  EXPECT_EQ(out64, values);
+}
+
 TEST(DeltaBinaryPacked, SpecExample1Encoding) {
   // 1..5: all deltas 1, so min delta 1 and bit width 0: no miniblock data.
   const std::string bytes = EncodeDelta<int32_t>({1, 2, 3, 4, 5});
@@ -127,13 +174,12 @@ TEST(DeltaBinaryPacked, Hostile) {
       EXPECT_TRUE(st.IsCorruptData()) << st.ToString();
     }
   }
-  // Miniblock bit width 33 in an INT32 stream and 65 in an INT64 stream.
-  std::string w33("\x80\x01\x04\x03\x00\x00\x21\x00\x00\x00", 10);
-  w33.append(200, '\0');
+  // Miniblock bit width 65 in an INT32 and an INT64 stream (33 is valid for INT32: see
+  // Int32WithWideMiniblocks).
+  std::string w65("\x80\x01\x04\x03\x00\x00\x41\x00\x00\x00", 10);
+  w65.append(300, '\0');
   std::vector<int32_t> out32;
-  ASSERT_RAISES(CorruptData, DecodeDelta(w33, 3, &out32));
-  std::string w65 = w33;
-  w65[6] = 65;
+  ASSERT_RAISES(CorruptData, DecodeDelta(w65, 3, &out32));
   std::vector<int64_t> out64;
   ASSERT_RAISES(CorruptData, DecodeDelta(w65, 3, &out64));
   w65[6] = 64;

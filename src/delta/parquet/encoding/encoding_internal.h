@@ -70,8 +70,8 @@ class DeltaBitPackDecoder {
   /// Values announced by the header not yet returned.
   int64_t values_left() const { return values_left_; }
   int64_t total_values() const { return total_values_; }
-  /// Decodes n <= values_left() values. CorruptData for a miniblock bit width larger than the
-  /// type, or miniblock bytes missing.
+  /// Decodes n <= values_left() values. CorruptData for a miniblock bit width larger than 64
+  /// (INT32 accepts up to 64: values wrap mod 2^32), or miniblock bytes missing.
   Status Get(T* out, int64_t n);
   /// Like Get, discarding the values.
   Status Skip(int64_t n);
@@ -84,6 +84,7 @@ class DeltaBitPackDecoder {
   static constexpr int kTypeBits = 8 * sizeof(T);
   Status NextBlock();
   Status NextGroup();
+  void UnpackGroup(const uint8_t* in, int w);
   const uint8_t* pos_ = nullptr;
   const uint8_t* end_ = nullptr;
   int64_t block_size_ = 0;
