@@ -424,5 +424,41 @@ TEST(ReaderAssemblyTest, MapWithNullValues) {
   EXPECT_TRUE(entries->children[1]->IsNull(1));
 }
 
+TEST(ReaderAssemblyTest, ContinuationEntriesWithoutElementsAddNothing) {
+  // Fixed-size arrays written as lists: a null INTEGER[3] is written as three entries with
+  // def 0 (rep 0, 1, 1); an empty list may likewise repeat its def-1 entry.
+  // rows: [1, 2, 3], null, [4, null, 6], []
+  ASSERT_OK_AND_ASSIGN(auto d, SchemaDescriptor::Make({Root(1), Group("arr", FRT::OPTIONAL, 1, ConvertedType::LIST),
+                                                       Group("list", FRT::REPEATED, 1),
+                                                       Leaf("element", FRT::OPTIONAL, Type::INT32)}));
+  ASSERT_OK_AND_ASSIGN(auto s, ToColumnarSchema(*d));
+  LeafData leaf;
+  leaf.def_levels = {3, 3, 3, 0, 0, 0, 3, 2, 3, 1, 1};
+  leaf.rep_levels = {0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1};
+  leaf.num_levels = 11;
+  leaf.array = Int32Slots({1, 2, 3, 4, std::nullopt, 6});
+  ASSERT_OK_AND_ASSIGN(auto arr, reader::AssembleField(s.fields[0], {&leaf}, 4));
+  ASSERT_OK(arr->Validate());
+  ASSERT_EQ(arr->length, 4);
+  EXPECT_EQ(arr->null_count, 1);
+  EXPECT_TRUE(arr->IsNull(1));
+  EXPECT_TRUE(arr->IsValid(3));
+  EXPECT_EQ(arr->GetListRange(0), std::make_pair(int64_t{0}, int64_t{3}));
+  EXPECT_EQ(arr->GetListRange(1), std::make_pair(int64_t{3}, int64_t{3}));
+  EXPECT_EQ(arr->GetListRange(2), std::make_pair(int64_t{3}, int64_t{6}));
+  EXPECT_EQ(arr->GetListRange(3), std::make_pair(int64_t{6}, int64_t{6}));
+  EXPECT_EQ(arr->children[0]->values<int32_t>()[5], 6);
+  EXPECT_TRUE(arr->children[0]->IsNull(4));
+  // Element slots that disagree with the levels are still corrupt.
+  leaf.array = Int32Slots({1, 2, 3, 4, std::nullopt, 6, 7});
+  ASSERT_RAISES(CorruptData, reader::AssembleField(s.fields[0], {&leaf}, 4));
+  // A continuation with an element before any list started is still corrupt.
+  leaf.def_levels = {3};
+  leaf.rep_levels = {1};
+  leaf.num_levels = 1;
+  leaf.array = Int32Slots({1});
+  ASSERT_RAISES(CorruptData, reader::AssembleField(s.fields[0], {&leaf}, 0));
+}
+
 }  // namespace
 }  // namespace delta::parquet

@@ -149,10 +149,12 @@ class Assembler {
         ++slots;
         if (d >= elem_def) ++elems;
       } else if (r == elem_rep) {
-        if (d < elem_def) {
-          return Status::CorruptData(fmt::format("field '{}': repeated entry without an element (def {} < {})",
-                                                 node.field->name, d, elem_def));
-        }
+        // A continuation entry whose def is below elem_def adds no element: the list stays as
+        // its first entry defined it (null, empty, or absent with its parent). Writers of
+        // fixed-size arrays (e.g. DuckDB's ARRAY type) emit a null array as one entry per
+        // element, all with the null's def level, and other readers take that as one null
+        // list. Leaves of one struct that disagree still fail in CheckChild.
+        if (d < elem_def) continue;
         if (slots == 0) return Status::CorruptData(fmt::format("field '{}': list continues before it starts", node.field->name));
         ++elems;
       }
