@@ -1,8 +1,10 @@
 // Tests of DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <random>
+#include <string>
 
 #include "delta/parquet/encoding/encoding.h"
 #include "delta/parquet/encoding/encoding_test_util.h"
@@ -291,6 +293,31 @@ TEST(DeltaByteArray, FixedLenAndHostile) {
     Status st = dec->SetData(5, U8(bytes), static_cast<int64_t>(len));
     if (st.ok()) st = dec->Decode(reinterpret_cast<uint8_t*>(out.data()), 5);
     ASSERT_RAISES(CorruptData, st);
+  }
+}
+
+TEST(DeltaByteArray, ValuesAfterALongValueKeepTheirBytes) {
+  // A long value makes the sink's data buffer grow to a size that is not a multiple of the
+  // allocation granule; the values appended after it must survive the following growths.
+  std::vector<std::string> v;
+  for (int i = 0; i < 6; ++i) v.push_back("v80516_" + std::to_string(i));
+  v.push_back("v80516_" + std::string(293, 'x'));  // 300 bytes, sharing the prefix
+  for (int i = 6; i < 40; ++i) v.push_back("v80516_" + std::to_string(i));
+  v.push_back(std::string(1000, 'y'));
+  v.push_back("v80516_end");
+  ByteArrays in(v);
+  const auto n = static_cast<int64_t>(v.size());
+  ASSERT_OK_AND_ASSIGN(auto enc, MakeValueEncoder(Encoding::DELTA_BYTE_ARRAY, Type::BYTE_ARRAY, 0));
+  enc->PutByteArrays(in.offsets.data(), false, in.bytes(), n);
+  const std::string bytes = enc->Finish();
+  for (bool large : {false, true}) {
+    for (int64_t batch : {int64_t{1}, int64_t{5}, n}) {
+      ASSERT_OK_AND_ASSIGN(auto dec, MakeValueDecoder(Encoding::DELTA_BYTE_ARRAY, Type::BYTE_ARRAY, 0));
+      ASSERT_OK(dec->SetData(n, U8(bytes), static_cast<int64_t>(bytes.size())));
+      ByteArraySink sink(large);
+      for (int64_t i = 0; i < n; i += batch) ASSERT_OK(dec->DecodeByteArrays(std::min(batch, n - i), &sink));
+      EXPECT_EQ(SinkValues(sink), v) << "large " << large << " batch " << batch;
+    }
   }
 }
 
