@@ -62,6 +62,7 @@ class BufferFile final : public RandomAccessFile {
     DELTA_RETURN_NOT_OK(Check(offset, n));
     return columnar::Buffer::Slice(data_, offset, n);
   }
+  bool zero_copy_reads() const override { return true; }
 
  private:
   Status Check(int64_t offset, int64_t n) const {

@@ -26,6 +26,10 @@ class RandomAccessFile {
   /// Reads exactly n bytes at offset into a new buffer (or a zero-copy view where the file is
   /// memory-backed). CorruptData-free: range errors are IOError naming path, offset and size.
   virtual Result<BufferPtr> ReadBufferAt(int64_t offset, int64_t n) const;
+  /// True when ReadBufferAt returns views of memory the file already holds (no copy, no
+  /// allocation); callers that would only scan the bytes may then prefer it to ReadAt into a
+  /// buffer of their own.
+  virtual bool zero_copy_reads() const { return false; }
 };
 
 using RandomAccessFilePtr = std::shared_ptr<RandomAccessFile>;

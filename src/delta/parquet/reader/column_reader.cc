@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <new>
 
 #include "delta/parquet/compression/codec.h"
 #include "delta/parquet/encoding/encoding.h"
@@ -82,6 +83,47 @@ int64_t MaxDecompressedSize(CompressionCodec codec, int64_t compressed) {
     default: break;
   }
   return compressed * ratio + (int64_t{1} << 20);
+}
+
+// Scratch memory of one thread, reused by every column chunk it reads: the chunk's bytes and the
+// decompressed page. Reuse matters more than it seems: a fresh allocation per chunk is zero-filled
+// (std::vector) or handed back to the kernel when freed (glibc returns large blocks and trims the
+// arenas of pool threads), so every row group would fault its pages in again. The buffers only
+// grow, are never zero-filled, and are dropped after use when a chunk made them unusually large.
+class ThreadScratch {
+ public:
+  // A buffer of at least n bytes; its contents are unspecified.
+  uint8_t* Get(int64_t n) {
+    if (n > cap_) {
+      data_.reset();
+      cap_ = std::max<int64_t>(n, cap_ + cap_ / 2);
+      data_.reset(new (std::nothrow) uint8_t[static_cast<size_t>(cap_)]);
+      if (!data_) cap_ = 0;
+    }
+    return data_.get();
+  }
+  // Gives the memory back when it exceeds what steady-state streaming needs.
+  void Trim() {
+    if (cap_ > kKeepLimit) {
+      data_.reset();
+      cap_ = 0;
+    }
+  }
+
+ private:
+  static constexpr int64_t kKeepLimit = int64_t{64} << 20;
+  std::unique_ptr<uint8_t[]> data_;
+  int64_t cap_ = 0;
+};
+
+struct ReaderScratch {
+  ThreadScratch chunk;  // the column chunk's bytes (files without zero-copy reads)
+  ThreadScratch page;   // one decompressed page
+};
+
+ReaderScratch& LocalScratch() {
+  thread_local ReaderScratch scratch;
+  return scratch;
 }
 
 class ChunkDecoder {
@@ -239,7 +281,7 @@ class ChunkDecoder {
   // ---------------------------------------------------------------- pages
 
   // Returns the page's bytes, decompressed when the chunk is compressed.
-  Result<const uint8_t*> Decompressed(const uint8_t* src, int64_t src_len, int64_t dst_len, std::vector<uint8_t>* buf) {
+  Result<const uint8_t*> Decompressed(const uint8_t* src, int64_t src_len, int64_t dst_len, ThreadScratch* buf) {
     if (meta_.codec == CompressionCodec::UNCOMPRESSED) {
       if (src_len < dst_len) {
         return Status::CorruptData(
@@ -247,10 +289,13 @@ class ChunkDecoder {
       }
       return src;
     }
-    buf->resize(static_cast<size_t>(dst_len));
-    if (dst_len == 0) return buf->data();
-    DELTA_RETURN_NOT_OK(Decompress(meta_.codec, src, src_len, buf->data(), dst_len));
-    return static_cast<const uint8_t*>(buf->data());
+    // Decompressed into the thread's page scratch: not zero-filled, reused across pages and
+    // chunks (the page's bytes are consumed before the next page is decompressed).
+    uint8_t* dst = buf->Get(std::max<int64_t>(dst_len, 1));
+    if (dst == nullptr) return Status::OutOfMemory(fmt::format("cannot allocate {} bytes for a page", dst_len));
+    if (dst_len == 0) return static_cast<const uint8_t*>(dst);
+    DELTA_RETURN_NOT_OK(Decompress(meta_.codec, src, src_len, dst, dst_len));
+    return static_cast<const uint8_t*>(dst);
   }
 
   Status HandleDictionary(const PageHeader& h, const uint8_t* page) {
@@ -260,7 +305,7 @@ class ChunkDecoder {
     }
     if (dh.num_values < 0) return Status::CorruptData(fmt::format("dictionary page with {} values", dh.num_values));
     DELTA_ASSIGN_OR_RAISE(const uint8_t* data,
-                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, &page_buf_));
+                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, page_buf_));
     const int64_t len = h.uncompressed_page_size;
     const int64_t n = dh.num_values;
     // Every PLAIN value takes at least one byte (BOOLEAN: one bit), so a count beyond that is a lie.
@@ -346,7 +391,7 @@ class ChunkDecoder {
     const int64_t n = dh.num_values;
     if (n < 0) return Status::CorruptData(fmt::format("data page with {} values", n));
     DELTA_ASSIGN_OR_RAISE(const uint8_t* data,
-                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, &page_buf_));
+                          Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, page_buf_));
     const int64_t len = h.uncompressed_page_size;
     // A level takes at least one bit of RLE run... but an RLE run can cover any count; bound the
     // count by what the chunk declared instead.
@@ -404,7 +449,7 @@ class ChunkDecoder {
     const uint8_t* data = values;
     int64_t len = comp_len;
     if (dh.is_compressed && meta_.codec != CompressionCodec::UNCOMPRESSED) {
-      DELTA_ASSIGN_OR_RAISE(data, Decompressed(values, comp_len, raw_len, &page_buf_));
+      DELTA_ASSIGN_OR_RAISE(data, Decompressed(values, comp_len, raw_len, page_buf_));
       len = raw_len;
     }
     return ProcessValues(dh.encoding, data, len, n, def, rep);
@@ -688,7 +733,7 @@ class ChunkDecoder {
   std::unique_ptr<ByteArraySink> dict_sink_;
 
   std::vector<int16_t> def_out_, rep_out_, def_scratch_, rep_scratch_;
-  std::vector<uint8_t> page_buf_;
+  ThreadScratch* page_buf_ = &LocalScratch().page;
   std::vector<uint8_t> scratch_;
   std::vector<uint32_t> indices_;
   RleBitPackedDecoder level_decoder_;
@@ -726,9 +771,21 @@ Result<LeafData> ReadColumnChunk(const io::RandomAccessFile& file, const ColumnC
   }
   ChunkDecoder decoder(column, node, meta, options);
   DELTA_RETURN_NOT_OK_CTX(decoder.Init(), context());
-  if (len > 0) {
+  if (len > 0 && !file.zero_copy_reads()) {
+    // Read into the thread's reused chunk buffer (see ThreadScratch).
+    ReaderScratch& scratch = LocalScratch();
+    uint8_t* bytes = scratch.chunk.Get(len);
+    if (bytes == nullptr) return Status::OutOfMemory(fmt::format("cannot allocate {} bytes ({})", len, context()));
+    DELTA_RETURN_NOT_OK(file.ReadAt(start, len, bytes));
+    Status st = decoder.ReadPages(bytes, len);
+    scratch.chunk.Trim();
+    scratch.page.Trim();
+    DELTA_RETURN_NOT_OK_CTX(st, context());
+  } else if (len > 0) {
     DELTA_ASSIGN_OR_RAISE(BufferPtr bytes, file.ReadBufferAt(start, len));
-    DELTA_RETURN_NOT_OK_CTX(decoder.ReadPages(bytes->data(), bytes->size()), context());
+    Status st = decoder.ReadPages(bytes->data(), bytes->size());
+    LocalScratch().page.Trim();
+    DELTA_RETURN_NOT_OK_CTX(st, context());
   } else {
     DELTA_RETURN_NOT_OK_CTX(decoder.ReadPages(nullptr, 0), context());
   }
