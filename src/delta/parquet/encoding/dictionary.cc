@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "delta/parquet/encoding/bit_packing_internal.h"
 #include "delta/parquet/encoding/encoding_internal.h"
@@ -69,28 +70,34 @@ Status GatherByteArraysImpl(const Offset* dict_offsets, const uint8_t* dict_data
     return Status::CorruptData(
         fmt::format("byte array data would reach {} bytes; int32 offsets would overflow", offset + total));
   }
-  DELTA_ASSIGN_OR_RAISE(uint8_t* data, sink->data().Extend(total));
+  // 16 bytes of slack past the values: entries of up to 16 bytes are copied with one fixed-size
+  // move when 16 bytes remain in the dictionary (the excess is overwritten by the next entry or
+  // cut off by the Rewind below).
+  constexpr int64_t kSlack = 16;
+  const int64_t data_start = sink->data().size();
+  DELTA_ASSIGN_OR_RAISE(uint8_t* data, sink->data().Extend(total + kSlack));
+  sink->data().Rewind(data_start + total);
   DELTA_ASSIGN_OR_RAISE(uint8_t* offs, sink->offsets().Extend(n * (large ? 8 : 4)));
+  const int64_t dict_end = n > 0 ? static_cast<int64_t>(dict_offsets[dict_count]) - kSlack : 0;
+  auto copy_all = [&](auto* o) {
+    using O = std::remove_pointer_t<decltype(o)>;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t begin = dict_offsets[indices[i]];
+      const int64_t len = dict_offsets[indices[i] + 1] - begin;
+      if (DELTA_PREDICT_TRUE(len <= kSlack && begin <= dict_end)) {
+        std::memcpy(data, dict_data + begin, kSlack);
+      } else if (len > 0) {
+        std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
+      }
+      data += len;
+      offset += len;
+      o[i] = static_cast<O>(offset);
+    }
+  };
   if (large) {
-    int64_t* o = reinterpret_cast<int64_t*>(offs);
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t begin = dict_offsets[indices[i]];
-      const int64_t len = dict_offsets[indices[i] + 1] - begin;
-      if (len > 0) std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
-      data += len;
-      offset += len;
-      o[i] = offset;
-    }
+    copy_all(reinterpret_cast<int64_t*>(offs));
   } else {
-    int32_t* o = reinterpret_cast<int32_t*>(offs);
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t begin = dict_offsets[indices[i]];
-      const int64_t len = dict_offsets[indices[i] + 1] - begin;
-      if (len > 0) std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
-      data += len;
-      offset += len;
-      o[i] = static_cast<int32_t>(offset);
-    }
+    copy_all(reinterpret_cast<int32_t*>(offs));
   }
   return Status::OK();
 }
