@@ -85,6 +85,30 @@ int64_t MaxDecompressedSize(CompressionCodec codec, int64_t compressed) {
   return compressed * ratio + (int64_t{1} << 20);
 }
 
+// True when the RLE/bit-packed hybrid stream [p, p+len) starts with one RLE run of at least n
+// copies of `level` (Encodings.md "Run Length Encoding / Bit-Packing Hybrid": header varint with
+// the low bit clear, then the value in ceil(bit_width / 8) little-endian bytes). That is how
+// writers encode the definition levels of a page without nulls: such pages need neither the
+// levels nor validity bits materialised.
+bool IsSingleRunOf(const uint8_t* p, int64_t len, int bit_width, int64_t n, int level) {
+  const uint8_t* end = p + len;
+  uint64_t header = 0;
+  int shift = 0;
+  for (;;) {
+    if (p >= end || shift > 56) return false;
+    const uint8_t b = *p++;
+    header |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if ((b & 0x80) == 0) break;
+    shift += 7;
+  }
+  if ((header & 1) != 0 || (header >> 1) < static_cast<uint64_t>(n)) return false;
+  const int value_bytes = (bit_width + 7) / 8;
+  if (end - p < value_bytes) return false;
+  uint32_t v = 0;
+  for (int i = 0; i < value_bytes; ++i) v |= static_cast<uint32_t>(p[i]) << (8 * i);
+  return v == static_cast<uint32_t>(level);
+}
+
 // Scratch memory of one thread, reused by every column chunk it reads: the chunk's bytes and the
 // decompressed page. Reuse matters more than it seems: a fresh allocation per chunk is zero-filled
 // (std::vector) or handed back to the kernel when freed (glibc returns large blocks and trims the
@@ -407,6 +431,16 @@ class ChunkDecoder {
       DELTA_ASSIGN_OR_RAISE(int64_t used, DecodeLevels(dh.repetition_level_encoding, true, data, len, n, max_rep_, rep, "repetition"));
       pos += used;
     }
+    if (max_def_ > 0 && max_rep_ == 0 && !opts_.keep_levels && dh.definition_level_encoding == Encoding::RLE &&
+        len - pos >= 4) {
+      // No nulls in this page: skip the levels (see IsSingleRunOf).
+      const int32_t l = bit_util::LoadLE<int32_t>(data + pos);
+      if (l >= 0 && l <= len - pos - 4 && IsSingleRunOf(data + pos + 4, l, BitWidthOf(max_def_), n, max_def_)) {
+        DELTA_RETURN_NOT_OK(MarkAllValid(n));
+        pos += 4 + int64_t{l};
+        return ProcessValues(dh.encoding, data + pos, len - pos, n, nullptr, nullptr);
+      }
+    }
     if (max_def_ > 0) {
       def = LevelSlot(&def_out_, &def_scratch_, n);
       DELTA_ASSIGN_OR_RAISE(int64_t used,
@@ -438,7 +472,14 @@ class ChunkDecoder {
       rep = LevelSlot(&rep_out_, &rep_scratch_, n);
       DELTA_RETURN_NOT_OK(DecodeLevels(Encoding::RLE, false, page, rep_len, n, max_rep_, rep, "repetition").status());
     }
-    if (max_def_ > 0) {
+    bool no_nulls = false;
+    if (max_def_ > 0 && max_rep_ == 0 && !opts_.keep_levels &&
+        IsSingleRunOf(page + rep_len, def_len, BitWidthOf(max_def_), n, max_def_)) {
+      // No nulls in this page: skip the levels (see IsSingleRunOf).
+      DELTA_RETURN_NOT_OK(MarkAllValid(n));
+      no_nulls = true;
+    }
+    if (max_def_ > 0 && !no_nulls) {
       def = LevelSlot(&def_out_, &def_scratch_, n);
       DELTA_RETURN_NOT_OK(
           DecodeLevels(Encoding::RLE, false, page + rep_len, def_len, n, max_def_, def, "definition").status());
@@ -478,6 +519,27 @@ class ChunkDecoder {
     return Status::OK();
   }
 
+  // The next n entries of a flat column are all valid slots. The validity bitmap is only
+  // materialised once a page has nulls: until then its implicit prefix is all valid.
+  Status MarkAllValid(int64_t n) {
+    if (!can_be_null_ || validity_.size() == 0) return Status::OK();
+    DELTA_RETURN_NOT_OK(EnsureBits(&validity_, slots_ + n));
+    SetBitsTrue(validity_.mutable_data(), slots_, n);
+    return Status::OK();
+  }
+
+  static void SetBitsTrue(uint8_t* bits, int64_t start, int64_t n) {
+    int64_t i = start;
+    const int64_t end = start + n;
+    for (; i < end && (i & 7) != 0; ++i) bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+    const int64_t full_end = end & ~int64_t{7};
+    if (i < full_end) {
+      std::memset(bits + (i >> 3), 0xFF, static_cast<size_t>((full_end - i) >> 3));
+      i = full_end;
+    }
+    for (; i < end; ++i) bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  }
+
   Status ProcessValues(Encoding enc, const uint8_t* data, int64_t len, int64_t n, const int16_t* def, const int16_t* rep) {
     // Rows: entries starting a new record (rep == 0).
     if (rep) {
@@ -496,6 +558,11 @@ class ChunkDecoder {
     int64_t n_slots = n, n_valid = n;
     if (def) {
       if (can_be_null_) {
+        if (validity_.size() == 0 && slots_ > 0) {
+          // Earlier pages had no nulls and left their validity implicit (MarkAllValid).
+          DELTA_RETURN_NOT_OK(EnsureBits(&validity_, slots_));
+          SetBitsTrue(validity_.mutable_data(), 0, slots_);
+        }
         DELTA_RETURN_NOT_OK(EnsureBits(&validity_, slots_ + n));
         uint8_t* bits = validity_.mutable_data();
         const int16_t max_def = max_def_;
