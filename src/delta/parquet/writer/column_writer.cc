@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "delta/parquet/compression/codec.h"
@@ -295,6 +296,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     if (it != props_.column_encodings.end()) {
       if (IsDictionaryEncoding(it->second)) {
         dict = col_.value_kind != ValueKind::kNull;
+        dict_forced_ = dict;
       } else {
         dict = false;
         fallback_encoding_ = it->second;
@@ -304,6 +306,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     if (dict) dict_ = std::make_unique<DictionaryEncoder>(t, col_.type_length);
     DELTA_ASSIGN_OR_RAISE(enc_, MakeValueEncoder(fallback_encoding_, t, col_.type_length));
     use_dict_ = dict_enabled_;
+    chunk_dict_ = dict_enabled_;
     def_bw_ = BitWidthFor(col_.max_def);
     rep_bw_ = BitWidthFor(col_.max_rep);
     return Status::OK();
@@ -368,6 +371,17 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       page_levels_ += count;
       page_rows_ += rows;
       pos = end;
+      if (use_dict_ && !dict_checked_ && !dict_forced_ && !dict_page_flushed_ &&
+          static_cast<int64_t>(dict_->indices().size()) >= kDictionaryCheckValues) {
+        // Early fallback: a dictionary with more than one entry per two values does not pay
+        // (the entries cost as much as PLAIN values, and the indices come on top), so give it
+        // up before any page depends on it: the pending values are re-encoded PLAIN and the
+        // chunk has no dictionary page.
+        dict_checked_ = true;
+        if (dict_->num_entries() * 2 > static_cast<int64_t>(dict_->indices().size())) {
+          DELTA_RETURN_NOT_OK(ReencodePendingPlain());
+        }
+      }
       if (use_dict_ && dict_->dict_encoded_size() > props_.dictionary_page_size_limit) {
         // Fallback (parquet-mr / Arrow behaviour): the dictionary so far is kept for the pages
         // already written; the rest of the chunk uses the fallback encoding.
@@ -394,7 +408,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       if (std::find(encodings.begin(), encodings.end(), e) == encodings.end()) encodings.push_back(e);
     };
     std::vector<PageEncodingStats> enc_stats;
-    if (dict_enabled_) {
+    if (chunk_dict_) {
       // Dictionary page: PLAIN entries (Encodings.md "Dictionary Encoding"), compressed like
       // data pages, written first in the chunk.
       body_.resize(static_cast<size_t>(dict_->dict_encoded_size()));
@@ -448,12 +462,55 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     chunk_stats_.Reset();
     if (dict_) dict_->Reset();
     use_dict_ = dict_enabled_;
+    chunk_dict_ = dict_enabled_;
+    dict_checked_ = false;
+    dict_page_flushed_ = false;
     return Status::OK();
   }
 
  private:
   static constexpr int64_t kMiniBatch = 4096;
   static constexpr int64_t kMaxMiniBatchLevels = 65536;
+
+  // Values put into a chunk's dictionary before the early fallback test (see Write).
+  static constexpr int64_t kDictionaryCheckValues = 8192;
+
+  // Moves the values pending in the dictionary (no dictionary page written yet) to the PLAIN
+  // encoder, in order, and drops the dictionary for the rest of the chunk.
+  Status ReencodePendingPlain() {
+    const std::string entries = dict_->DictionaryPage();
+    const std::vector<uint32_t>& idx = dict_->indices();
+    const int64_t n = static_cast<int64_t>(idx.size());
+    const auto* e = reinterpret_cast<const uint8_t*>(entries.data());
+    const int w = dict_->value_width();
+    if (w > 0) {
+      std::unique_ptr<uint8_t[]> vals(new uint8_t[static_cast<size_t>(n * w)]);
+      for (int64_t i = 0; i < n; ++i) {
+        std::memcpy(vals.get() + i * w, e + static_cast<int64_t>(idx[static_cast<size_t>(i)]) * w, static_cast<size_t>(w));
+      }
+      enc_->Put(vals.get(), n);
+    } else {
+      // PLAIN BYTE_ARRAY entries: 4-byte length, then the bytes (written by ourselves).
+      std::vector<int64_t> starts(static_cast<size_t>(dict_->num_entries()) + 1);
+      int64_t pos = 0;
+      for (int64_t k = 0; k < dict_->num_entries(); ++k) {
+        uint32_t len;
+        std::memcpy(&len, e + pos, 4);
+        starts[static_cast<size_t>(k)] = pos + 4;
+        pos += 4 + static_cast<int64_t>(len);
+      }
+      starts.back() = pos + 4;
+      for (int64_t i = 0; i < n; ++i) {
+        const uint32_t k = idx[static_cast<size_t>(i)];
+        const int64_t b = starts[k];
+        enc_->PutByteArray(e + b, starts[k + 1] - 4 - b);
+      }
+    }
+    dict_->Reset();
+    use_dict_ = false;
+    chunk_dict_ = false;
+    return Status::OK();
+  }
 
   int64_t PageEstimate() const {
     int64_t v = use_dict_ ? static_cast<int64_t>(dict_->indices().size()) * std::max(1, dict_->index_bit_width()) / 8
@@ -709,6 +766,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
   // ---- pages
   Status FlushPage() {
     const bool dict_page = use_dict_;
+    if (dict_page) dict_page_flushed_ = true;
     std::string values = dict_page ? dict_->FlushIndices() : enc_->Finish();
     const Encoding encoding = dict_page ? Encoding::RLE_DICTIONARY : fallback_encoding_;
     levels_.clear();
@@ -813,6 +871,10 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
   ShreddedLeaf shred_;
   bool dict_enabled_ = false;
   bool use_dict_ = false;
+  bool chunk_dict_ = false;         // this chunk has a dictionary page
+  bool dict_forced_ = false;        // configured RLE_DICTIONARY: no early fallback
+  bool dict_checked_ = false;       // the early fallback test ran for this chunk
+  bool dict_page_flushed_ = false;  // a dictionary-encoded data page was written in this chunk
   Encoding fallback_encoding_ = Encoding::PLAIN;
   std::unique_ptr<DictionaryEncoder> dict_;
   std::unique_ptr<ValueEncoder> enc_;
