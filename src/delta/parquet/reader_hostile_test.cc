@@ -704,6 +704,45 @@ TEST(ReaderHostile, NumValuesInconsistentWithLevels) {
   }
 }
 
+// A page (and its chunk) announcing far more values than its bytes hold: the reader must notice
+// before it allocates room for the announced count.
+std::string WithPageCount(const std::string& f, int col, PageType type, int32_t n) {
+  const PageLoc page = FindPage(f, col, type);
+  PageHeader h = page.header;
+  if (h.data_page_header) h.data_page_header->num_values = n;
+  if (h.data_page_header_v2) {
+    h.data_page_header_v2->num_values = n;
+    h.data_page_header_v2->num_rows = n;
+  }
+  const std::string payload =
+      f.substr(static_cast<size_t>(page.data_offset), static_cast<size_t>(page.header.compressed_page_size));
+  const std::string g = ReplacePage(f, col, page, h, payload);
+  FileMetaData md = Parse(g).md;
+  md.row_groups[0].columns[static_cast<size_t>(col)].meta_data->num_values = n;
+  return WithFooter(g, md);
+}
+
+TEST(ReaderHostile, DeclaredValueCountBeyondTheBytes) {
+  constexpr int32_t kHuge = 1 << 26;
+  WriterProperties props = Props(CompressionCodec::UNCOMPRESSED);
+  props.column_encodings["id"] = Encoding::PLAIN;
+  for (bool v2 : {false, true}) {
+    props.data_page_v2 = v2;
+    const std::string f = WriteFile(MakeBatch(FlatFields(), 100), props);
+    const PageType type = v2 ? PageType::DATA_PAGE_V2 : PageType::DATA_PAGE;
+    // Definition levels (d is nullable): an RLE stream of 100 levels cannot hold 2^26.
+    EXPECT_TRUE(RejectedCheaply(WithPageCount(f, ColumnIndex(f, "d"), type, kHuge), "d")) << v2;
+    // Dictionary indices of a required column.
+    EXPECT_TRUE(RejectedCheaply(WithPageCount(f, ColumnIndex(f, "k"), type, kHuge), "k")) << v2;
+    // PLAIN values of a required column: 800 bytes are not 2^26 int64s.
+    EXPECT_TRUE(RejectedCheaply(WithPageCount(f, ColumnIndex(f, "id"), type, kHuge), "id")) << v2;
+  }
+  // Repetition levels of a list.
+  const std::string n = WriteFile(MakeBatch(NestedFields(), 40), Props(CompressionCodec::UNCOMPRESSED));
+  EXPECT_TRUE(RejectedCheaply(WithPageCount(n, ColumnIndex(n, "l.list.element"), PageType::DATA_PAGE, kHuge),
+                              "l.list.element"));
+}
+
 TEST(ReaderHostile, PageSizesBeyondTheChunk) {
   for (auto codec : {CompressionCodec::UNCOMPRESSED, CompressionCodec::SNAPPY}) {
     const std::string f = FlatFile(codec);

@@ -85,6 +85,50 @@ int64_t MaxDecompressedSize(CompressionCodec codec, int64_t compressed) {
   return compressed * ratio + (int64_t{1} << 20);
 }
 
+// How many values the RLE/bit-packed hybrid stream [p, p+len) holds (Encodings.md "Run Length
+// Encoding / Bit-Packing Hybrid"), counted up to `limit` by walking the run headers only. It lets
+// a page's announced value count be checked against the bytes present before room for the
+// values is allocated (an RLE run may legitimately announce millions of values in two bytes, a
+// count the stream does not announce may not be trusted). A malformed stream counts as far as
+// it can be read; the decoder reports the error itself.
+int64_t CountHybridValues(const uint8_t* p, int64_t len, int bit_width, int64_t limit) {
+  const uint8_t* end = p + len;
+  const int64_t value_bytes = (bit_width + 7) / 8;
+  int64_t count = 0;
+  while (p < end && count < limit) {
+    uint64_t header = 0;
+    int shift = 0;
+    bool done = false;
+    while (p < end && shift < 64) {
+      const uint8_t b = *p++;
+      header |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        done = true;
+        break;
+      }
+      shift += 7;
+    }
+    if (!done) break;
+    const uint64_t n = header >> 1;
+    if (header & 1) {
+      // Bit-packed groups of 8; a run cut short yields the values its bytes hold.
+      const int64_t avail = end - p;
+      const uint64_t max_groups = bit_width == 0 ? n : static_cast<uint64_t>(avail / bit_width);
+      const uint64_t groups = std::min<uint64_t>(n, max_groups);
+      int64_t values = static_cast<int64_t>(std::min<uint64_t>(groups, uint64_t{1} << 40)) * 8;
+      if (groups < n && bit_width > 0) values += (avail - static_cast<int64_t>(groups) * bit_width) * 8 / bit_width;
+      count += values;
+      p += std::min<int64_t>(avail, static_cast<int64_t>(groups) * bit_width);
+      if (groups < n) break;
+    } else {
+      if (end - p < value_bytes) break;
+      count += static_cast<int64_t>(std::min<uint64_t>(n, uint64_t{1} << 40));
+      p += value_bytes;
+    }
+  }
+  return count;
+}
+
 // True when the RLE/bit-packed hybrid stream [p, p+len) starts with one RLE run of at least n
 // copies of `level` (Encodings.md "Run Length Encoding / Bit-Packing Hybrid": header varint with
 // the low bit clear, then the value in ceil(bit_width / 8) little-endian bytes). That is how
@@ -365,6 +409,30 @@ class ChunkDecoder {
     return Convert(scratch_.data(), n, dict_fixed_.data());
   }
 
+  // Fails when the level data cannot hold `n` levels, before room for them is allocated.
+  Status CheckLevelsHold(Encoding enc, bool v1, const uint8_t* p, int64_t avail, int64_t n, int16_t max_level,
+                         const char* what) {
+    const int bw = BitWidthOf(max_level);
+    if (enc == Encoding::BIT_PACKED) {
+      if ((n * bw + 7) / 8 > avail) {
+        return Status::CorruptData(fmt::format("{} levels need {} bit-packed bytes, the page has {}", what,
+                                               (n * bw + 7) / 8, avail));
+      }
+      return Status::OK();
+    }
+    if (enc != Encoding::RLE) return Status::Unsupported(fmt::format("{} level encoding {}", what, EncodingName(enc)));
+    if (v1) {
+      if (avail < 4) return Status::OK();  // DecodeLevels reports it
+      const int32_t l = bit_util::LoadLE<int32_t>(p);
+      if (l < 0 || l > avail - 4) return Status::OK();
+      p += 4;
+      avail = l;
+    }
+    const int64_t got = CountHybridValues(p, avail, bw, n);
+    if (got < n) return Status::CorruptData(fmt::format("page has {} values but its {} levels hold only {}", n, what, got));
+    return Status::OK();
+  }
+
   // Decodes `n` levels of maximum `max_level` from [p, end). `v1_rle` strips the 4-byte length.
   // Returns the number of bytes used.
   Result<int64_t> DecodeLevels(Encoding enc, bool v1, const uint8_t* p, int64_t avail, int64_t n, int16_t max_level,
@@ -427,6 +495,7 @@ class ChunkDecoder {
     int16_t* rep = nullptr;
     int16_t* def = nullptr;
     if (max_rep_ > 0) {
+      DELTA_RETURN_NOT_OK(CheckLevelsHold(dh.repetition_level_encoding, true, data, len, n, max_rep_, "repetition"));
       rep = LevelSlot(&rep_out_, &rep_scratch_, n);
       DELTA_ASSIGN_OR_RAISE(int64_t used, DecodeLevels(dh.repetition_level_encoding, true, data, len, n, max_rep_, rep, "repetition"));
       pos += used;
@@ -442,6 +511,8 @@ class ChunkDecoder {
       }
     }
     if (max_def_ > 0) {
+      DELTA_RETURN_NOT_OK(
+          CheckLevelsHold(dh.definition_level_encoding, true, data + pos, len - pos, n, max_def_, "definition"));
       def = LevelSlot(&def_out_, &def_scratch_, n);
       DELTA_ASSIGN_OR_RAISE(int64_t used,
                             DecodeLevels(dh.definition_level_encoding, true, data + pos, len - pos, n, max_def_, def, "definition"));
@@ -469,6 +540,7 @@ class ChunkDecoder {
     int16_t* rep = nullptr;
     int16_t* def = nullptr;
     if (max_rep_ > 0) {
+      DELTA_RETURN_NOT_OK(CheckLevelsHold(Encoding::RLE, false, page, rep_len, n, max_rep_, "repetition"));
       rep = LevelSlot(&rep_out_, &rep_scratch_, n);
       DELTA_RETURN_NOT_OK(DecodeLevels(Encoding::RLE, false, page, rep_len, n, max_rep_, rep, "repetition").status());
     }
@@ -480,6 +552,7 @@ class ChunkDecoder {
       no_nulls = true;
     }
     if (max_def_ > 0 && !no_nulls) {
+      DELTA_RETURN_NOT_OK(CheckLevelsHold(Encoding::RLE, false, page + rep_len, def_len, n, max_def_, "definition"));
       def = LevelSlot(&def_out_, &def_scratch_, n);
       DELTA_RETURN_NOT_OK(
           DecodeLevels(Encoding::RLE, false, page + rep_len, def_len, n, max_def_, def, "definition").status());
@@ -602,6 +675,14 @@ class ChunkDecoder {
     const bool dict = enc == Encoding::PLAIN_DICTIONARY || enc == Encoding::RLE_DICTIONARY;
     if (dict) {
       if (!has_dict_) return Status::CorruptData("dictionary-encoded data page without a dictionary page");
+      // A legal index bit width: make sure the indices are there before making room for them.
+      if (len >= 1 && data[0] <= 32) {
+        const int64_t got = CountHybridValues(data + 1, len - 1, data[0], n_valid);
+        if (got < n_valid) {
+          return Status::CorruptData(
+              fmt::format("data page has {} non-null values but only {} dictionary indices", n_valid, got));
+        }
+      }
       indices_.resize(static_cast<size_t>(n_valid));
       DELTA_RETURN_NOT_OK(index_decoder_.SetData(n_valid, data, len, dict_count_));
       DELTA_ASSIGN_OR_RAISE(int64_t got, index_decoder_.GetIndices(indices_.data(), n_valid));
@@ -609,6 +690,17 @@ class ChunkDecoder {
         return Status::CorruptData(fmt::format("data page has {} non-null values but only {} dictionary indices", n_valid, got));
       }
     } else {
+      // PLAIN values have a minimum size (BYTE_ARRAY: the 4-byte length, BOOLEAN: one bit): check
+      // the count against the page before the output is extended for it.
+      if (enc == Encoding::PLAIN) {
+        const int64_t min_bits = col_.physical_type == Type::BOOLEAN      ? 1
+                                 : col_.physical_type == Type::BYTE_ARRAY ? 32
+                                                                          : 8 * int64_t{phys_width_};
+        if (min_bits > 0 && n_valid > len * 8 / min_bits) {
+          return Status::CorruptData(
+              fmt::format("PLAIN: {} values cannot fit in the {} bytes of the page", n_valid, len));
+        }
+      }
       DELTA_RETURN_NOT_OK(SetDecoder(enc, data, len, n_valid));
     }
 
