@@ -422,6 +422,79 @@ Status Decompress(CompressionCodec codec, const uint8_t* src, int64_t src_len, u
   return Status::Unsupported(fmt::format("unknown compression codec {}", static_cast<int>(codec)));
 }
 
+int64_t MaxCompressedLength(CompressionCodec codec, int64_t src_len) {
+  if (src_len < 0) return 0;
+  const auto n = static_cast<size_t>(src_len);
+  switch (codec) {
+    case CompressionCodec::SNAPPY: return static_cast<int64_t>(snappy::MaxCompressedLength(n));
+    case CompressionCodec::ZSTD: return static_cast<int64_t>(ZSTD_compressBound(n));
+    case CompressionCodec::LZ4_RAW:
+      return src_len > LZ4_MAX_INPUT_SIZE ? src_len : LZ4_compressBound(static_cast<int>(src_len));
+    case CompressionCodec::LZ4:  // Hadoop framing: two 4-byte big-endian sizes before the block
+      return src_len > LZ4_MAX_INPUT_SIZE ? src_len : LZ4_compressBound(static_cast<int>(src_len)) + 8;
+    case CompressionCodec::GZIP:  // zlib's bound plus the larger gzip header and trailer
+      return static_cast<int64_t>(compressBound(static_cast<uLong>(n))) + 32;
+    case CompressionCodec::BROTLI: {
+      const size_t b = BrotliEncoderMaxCompressedSize(n);
+      return b == 0 ? src_len + 1024 : static_cast<int64_t>(b);
+    }
+    default: return src_len;
+  }
+}
+
+Status CompressInto(CompressionCodec codec, const uint8_t* src, int64_t src_len, uint8_t* dst, int64_t dst_capacity,
+                    int64_t* written, int level) {
+  if (src_len < 0) return Status::InvalidArgument("Compress: negative input length");
+  if (dst_capacity < MaxCompressedLength(codec, src_len)) {
+    return Status::InvalidArgument("CompressInto: output smaller than the codec's bound");
+  }
+  switch (codec) {
+    case CompressionCodec::UNCOMPRESSED:
+      if (src_len > 0) std::memcpy(dst, src, static_cast<size_t>(src_len));
+      *written = src_len;
+      return Status::OK();
+    case CompressionCodec::SNAPPY: {
+      size_t n = 0;
+      snappy::RawCompress(reinterpret_cast<const char*>(src), static_cast<size_t>(src_len), reinterpret_cast<char*>(dst),
+                          &n);
+      *written = static_cast<int64_t>(n);
+      return Status::OK();
+    }
+    case CompressionCodec::ZSTD: {
+      if (level == kDefaultCompressionLevel) level = ZSTD_CLEVEL_DEFAULT;
+      if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
+        return Status::InvalidArgument(fmt::format("ZSTD: compression level {} outside [{}, {}]", level,
+                                                   ZSTD_minCLevel(), ZSTD_maxCLevel()));
+      }
+      ZSTD_CCtx* cctx = ThreadCCtx();
+      if (cctx == nullptr) return Status::OutOfMemory("ZSTD: cannot create a compression context");
+      // The frame header carries the content size (see ZstdCompress).
+      size_t rc = ZSTD_compressCCtx(cctx, dst, static_cast<size_t>(dst_capacity), src, static_cast<size_t>(src_len), level);
+      if (ZSTD_isError(rc)) return Status::Internal(fmt::format("ZSTD: {}", ZSTD_getErrorName(rc)));
+      *written = static_cast<int64_t>(rc);
+      return Status::OK();
+    }
+    case CompressionCodec::LZ4_RAW: {
+      if (src_len > LZ4_MAX_INPUT_SIZE) return Status::Unsupported("LZ4: page too large");
+      const int bound = static_cast<int>(std::min<int64_t>(dst_capacity, INT_MAX));
+      int n = LZ4_compress_default(reinterpret_cast<const char*>(src), reinterpret_cast<char*>(dst),
+                                   static_cast<int>(src_len), bound);
+      if (n <= 0 && src_len > 0) return Status::Internal("LZ4: compression failed");
+      *written = std::max(n, 0);
+      return Status::OK();
+    }
+    default: {
+      // The other codecs are rare in data pages: through the std::string path.
+      std::string out;
+      DELTA_RETURN_NOT_OK(Compress(codec, src, src_len, &out, level));
+      if (static_cast<int64_t>(out.size()) > dst_capacity) return Status::Internal("Compress: output exceeds its bound");
+      if (!out.empty()) std::memcpy(dst, out.data(), out.size());
+      *written = static_cast<int64_t>(out.size());
+      return Status::OK();
+    }
+  }
+}
+
 Status Compress(CompressionCodec codec, const uint8_t* src, int64_t src_len, std::string* out, int level) {
   if (src_len < 0) return Status::InvalidArgument("Compress: negative input length");
   switch (codec) {

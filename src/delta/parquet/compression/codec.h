@@ -23,6 +23,14 @@ Status Decompress(CompressionCodec codec, const uint8_t* src, int64_t src_len, u
 /// GZIP 1..9, BROTLI 0..11); kDefaultCompressionLevel means the codec default.
 Status Compress(CompressionCodec codec, const uint8_t* src, int64_t src_len, std::string* out,
                 int level = kDefaultCompressionLevel);
+/// The most bytes Compress can produce for src_len input bytes (the codec's own bound).
+/// Unknown or unsupported codecs: src_len (CompressInto then reports the error).
+int64_t MaxCompressedLength(CompressionCodec codec, int64_t src_len);
+/// Like Compress, into caller-owned memory: dst must hold dst_capacity >=
+/// MaxCompressedLength(codec, src_len) bytes (InvalidArgument otherwise); *written receives the
+/// compressed size. Lets callers reuse one buffer across pages without zero-filling it.
+Status CompressInto(CompressionCodec codec, const uint8_t* src, int64_t src_len, uint8_t* dst, int64_t dst_capacity,
+                    int64_t* written, int level = kDefaultCompressionLevel);
 /// Whether this build can (de)compress the codec.
 bool IsCodecSupported(CompressionCodec codec);
 

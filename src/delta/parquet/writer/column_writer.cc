@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <new>
+#include <string_view>
 #include <vector>
 
 #include "delta/parquet/compression/codec.h"
@@ -413,23 +415,21 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       // data pages, written first in the chunk.
       body_.resize(static_cast<size_t>(dict_->dict_encoded_size()));
       dict_->WriteDictionaryPage(reinterpret_cast<uint8_t*>(body_.data()));
-      const std::string* payload = &body_;
+      std::string_view payload = body_;
       if (props_.compression != CompressionCodec::UNCOMPRESSED) {
-        DELTA_RETURN_NOT_OK(Compress(props_.compression, reinterpret_cast<const uint8_t*>(body_.data()),
-                                     static_cast<int64_t>(body_.size()), &compressed_, props_.compression_level));
-        payload = &compressed_;
+        DELTA_ASSIGN_OR_RAISE(payload, CompressPage(body_));
       }
       PageHeader h;
       h.type = PageType::DICTIONARY_PAGE;
       h.uncompressed_page_size = static_cast<int32_t>(body_.size());
-      h.compressed_page_size = static_cast<int32_t>(payload->size());
+      h.compressed_page_size = static_cast<int32_t>(payload.size());
       DictionaryPageHeader dh;
       dh.num_values = static_cast<int32_t>(dict_->num_entries());
       dh.encoding = Encoding::PLAIN;
       h.dictionary_page_header = dh;
       SerializePageHeader(h, &out->dictionary_page);
       const int64_t header_size = static_cast<int64_t>(out->dictionary_page.size());
-      out->dictionary_page.append(*payload);
+      out->dictionary_page.append(payload);
       total_uncompressed_ += header_size + static_cast<int64_t>(body_.size());
       add_encoding(Encoding::PLAIN);
       enc_stats.push_back({PageType::DICTIONARY_PAGE, Encoding::PLAIN, 1});
@@ -510,6 +510,26 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
     use_dict_ = false;
     chunk_dict_ = false;
     return Status::OK();
+  }
+
+  // Compresses `page` into the writer's reused scratch (grown to the codec's bound, never
+  // zero-filled); the view is valid until the next call.
+  Result<std::string_view> CompressPage(std::string_view page) {
+    const auto len = static_cast<int64_t>(page.size());
+    const int64_t bound = MaxCompressedLength(props_.compression, len);
+    if (bound > comp_cap_) {
+      comp_buf_.reset();
+      comp_cap_ = std::max(bound, comp_cap_ + comp_cap_ / 2);
+      comp_buf_.reset(new (std::nothrow) uint8_t[static_cast<size_t>(comp_cap_)]);
+      if (!comp_buf_) {
+        comp_cap_ = 0;
+        return Status::OutOfMemory(fmt::format("cannot allocate {} bytes to compress a page", bound));
+      }
+    }
+    int64_t n = 0;
+    DELTA_RETURN_NOT_OK(CompressInto(props_.compression, reinterpret_cast<const uint8_t*>(page.data()), len,
+                                     comp_buf_.get(), comp_cap_, &n, props_.compression_level));
+    return std::string_view(reinterpret_cast<const char*>(comp_buf_.get()), static_cast<size_t>(n));
   }
 
   int64_t PageEstimate() const {
@@ -806,8 +826,8 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       uncompressed = static_cast<int64_t>(body->size());
       payload = body;
       if (props_.compression != CompressionCodec::UNCOMPRESSED) {
-        DELTA_RETURN_NOT_OK(Compress(props_.compression, reinterpret_cast<const uint8_t*>(body->data()), uncompressed,
-                                     &compressed_, props_.compression_level));
+        DELTA_ASSIGN_OR_RAISE(std::string_view comp, CompressPage(*body));
+        compressed_.assign(comp.data(), comp.size());  // exact size: the page is kept until Finish
         payload = &compressed_;
       }
       h.type = PageType::DATA_PAGE;
@@ -823,9 +843,8 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       uncompressed = static_cast<int64_t>(levels_.size() + values.size());
       const bool compress = props_.compression != CompressionCodec::UNCOMPRESSED;
       if (compress) {
-        DELTA_RETURN_NOT_OK(Compress(props_.compression, reinterpret_cast<const uint8_t*>(values.data()),
-                                     static_cast<int64_t>(values.size()), &compressed_, props_.compression_level));
-        levels_.append(compressed_);
+        DELTA_ASSIGN_OR_RAISE(std::string_view comp, CompressPage(values));
+        levels_.append(comp);
       } else {
         levels_.append(values);
       }
@@ -892,6 +911,8 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
   std::map<std::pair<PageType, Encoding>, int32_t> page_counts_;
   // scratch
   std::string scratch_, levels_, compressed_, body_;
+  std::unique_ptr<uint8_t[]> comp_buf_;  // compression scratch, see CompressPage
+  int64_t comp_cap_ = 0;
 };
 
 }  // namespace
