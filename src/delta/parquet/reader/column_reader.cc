@@ -187,6 +187,7 @@ class ThreadScratch {
 struct ReaderScratch {
   ThreadScratch chunk;  // the column chunk's bytes (files without zero-copy reads)
   ThreadScratch page;   // one decompressed page
+  ThreadScratch indices;  // one page's dictionary indices
 };
 
 ReaderScratch& LocalScratch() {
@@ -683,9 +684,10 @@ class ChunkDecoder {
               fmt::format("data page has {} non-null values but only {} dictionary indices", n_valid, got));
         }
       }
-      indices_.resize(static_cast<size_t>(n_valid));
+      indices_ = reinterpret_cast<uint32_t*>(LocalScratch().indices.Get(std::max<int64_t>(n_valid, 1) * 4));
+      if (indices_ == nullptr) return Status::OutOfMemory(fmt::format("cannot allocate {} dictionary indices", n_valid));
       DELTA_RETURN_NOT_OK(index_decoder_.SetData(n_valid, data, len, dict_count_));
-      DELTA_ASSIGN_OR_RAISE(int64_t got, index_decoder_.GetIndices(indices_.data(), n_valid));
+      DELTA_ASSIGN_OR_RAISE(int64_t got, index_decoder_.GetIndices(indices_, n_valid));
       if (got != n_valid) {
         return Status::CorruptData(fmt::format("data page has {} non-null values but only {} dictionary indices", n_valid, got));
       }
@@ -709,7 +711,7 @@ class ChunkDecoder {
         DELTA_ASSIGN_OR_RAISE(uint8_t * out, values_.Extend(n_slots * out_width_));
         if (dict) {
           DELTA_RETURN_NOT_OK(GatherFixed(dict_fixed_.data(), static_cast<int64_t>(dict_fixed_.size()), out_width_,
-                                          indices_.data(), n_valid, out));
+                                          indices_, n_valid, out));
         } else if (!convert_) {
           // The fast path: PLAIN fixed-width values are copied straight into the result.
           DELTA_RETURN_NOT_OK(decoder_->Decode(out, n_valid));
@@ -729,7 +731,7 @@ class ChunkDecoder {
         scratch_.resize(static_cast<size_t>(n_valid));
         if (dict) {
           DELTA_RETURN_NOT_OK(GatherFixed(dict_fixed_.data(), static_cast<int64_t>(dict_fixed_.size()), 1,
-                                          indices_.data(), n_valid, scratch_.data()));
+                                          indices_, n_valid, scratch_.data()));
         } else {
           DELTA_RETURN_NOT_OK(decoder_->Decode(scratch_.data(), n_valid));
         }
@@ -753,7 +755,7 @@ class ChunkDecoder {
           DELTA_RETURN_NOT_OK(GatherByteArrays(dict_sink_->offsets().data() == nullptr
                                                    ? nullptr
                                                    : reinterpret_cast<const int32_t*>(dict_sink_->offsets().data()),
-                                               dict_sink_->data().data(), dict_count_, indices_.data(), n_valid, &sink_));
+                                               dict_sink_->data().data(), dict_count_, indices_, n_valid, &sink_));
         } else {
           DELTA_RETURN_NOT_OK(decoder_->DecodeByteArrays(n_valid, &sink_));
         }
@@ -894,7 +896,7 @@ class ChunkDecoder {
   std::vector<int16_t> def_out_, rep_out_, def_scratch_, rep_scratch_;
   ThreadScratch* page_buf_ = &LocalScratch().page;
   std::vector<uint8_t> scratch_;
-  std::vector<uint32_t> indices_;
+  uint32_t* indices_ = nullptr;  // the thread's index scratch (ReaderScratch::indices)
   RleBitPackedDecoder level_decoder_;
   DictionaryIndexDecoder index_decoder_;
   std::array<std::unique_ptr<ValueDecoder>, 10> decoders_;
@@ -939,11 +941,13 @@ Result<LeafData> ReadColumnChunk(const io::RandomAccessFile& file, const ColumnC
     Status st = decoder.ReadPages(bytes, len);
     scratch.chunk.Trim();
     scratch.page.Trim();
+    scratch.indices.Trim();
     DELTA_RETURN_NOT_OK_CTX(st, context());
   } else if (len > 0) {
     DELTA_ASSIGN_OR_RAISE(BufferPtr bytes, file.ReadBufferAt(start, len));
     Status st = decoder.ReadPages(bytes->data(), bytes->size());
     LocalScratch().page.Trim();
+    LocalScratch().indices.Trim();
     DELTA_RETURN_NOT_OK_CTX(st, context());
   } else {
     DELTA_RETURN_NOT_OK_CTX(decoder.ReadPages(nullptr, 0), context());
