@@ -70,10 +70,10 @@ Status GatherByteArraysImpl(const Offset* dict_offsets, const uint8_t* dict_data
     return Status::CorruptData(
         fmt::format("byte array data would reach {} bytes; int32 offsets would overflow", offset + total));
   }
-  // 16 bytes of slack past the values: entries of up to 16 bytes are copied with one fixed-size
-  // move when 16 bytes remain in the dictionary (the excess is overwritten by the next entry or
+  // 32 bytes of slack past the values: entries of up to 16 (32) bytes are copied with one
+  // fixed-size move when 16 (32) bytes remain in the dictionary (the excess is overwritten by the next entry or
   // cut off by the Rewind below).
-  constexpr int64_t kSlack = 16;
+  constexpr int64_t kSlack = 32;
   const int64_t data_start = sink->data().size();
   DELTA_ASSIGN_OR_RAISE(uint8_t* data, sink->data().Extend(total + kSlack));
   sink->data().Rewind(data_start + total);
@@ -84,8 +84,10 @@ Status GatherByteArraysImpl(const Offset* dict_offsets, const uint8_t* dict_data
     for (int64_t i = 0; i < n; ++i) {
       const int64_t begin = dict_offsets[indices[i]];
       const int64_t len = dict_offsets[indices[i] + 1] - begin;
-      if (DELTA_PREDICT_TRUE(len <= kSlack && begin <= dict_end)) {
-        std::memcpy(data, dict_data + begin, kSlack);
+      if (DELTA_PREDICT_TRUE(len <= 16 && begin <= dict_end + 16)) {
+        std::memcpy(data, dict_data + begin, 16);
+      } else if (len <= 32 && begin <= dict_end) {
+        std::memcpy(data, dict_data + begin, 32);
       } else if (len > 0) {
         std::memcpy(data, dict_data + begin, static_cast<size_t>(len));
       }
