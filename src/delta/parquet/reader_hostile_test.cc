@@ -743,6 +743,21 @@ TEST(ReaderHostile, DeclaredValueCountBeyondTheBytes) {
                               "l.list.element"));
 }
 
+// A dictionary page announcing more values than its bytes can hold: int64 values take 8 bytes
+// each, so 1 MiB of page cannot hold 8 Mi of them (nor may the reader allocate 64 MiB for them).
+TEST(ReaderHostile, DictionaryCountBeyondTheBytes) {
+  const std::string f = FlatFile(CompressionCodec::UNCOMPRESSED);
+  const int col = ColumnIndex(f, "id");
+  const PageLoc dict = FindPage(f, col, PageType::DICTIONARY_PAGE);
+  const std::string payload((size_t{1} << 20) + 4096, '\0');
+  PageHeader h = dict.header;
+  h.compressed_page_size = h.uncompressed_page_size = static_cast<int32_t>(payload.size());
+  h.dictionary_page_header->num_values = static_cast<int32_t>(payload.size() * 8);
+  EXPECT_TRUE(RejectedCheaply(ReplacePage(f, col, dict, h, payload), "id"));
+  h.dictionary_page_header->num_values = static_cast<int32_t>(payload.size() / 8 + 1);
+  EXPECT_TRUE(RejectedCheaply(ReplacePage(f, col, dict, h, payload), "id"));
+}
+
 TEST(ReaderHostile, PageSizesBeyondTheChunk) {
   for (auto codec : {CompressionCodec::UNCOMPRESSED, CompressionCodec::SNAPPY}) {
     const std::string f = FlatFile(codec);

@@ -377,8 +377,14 @@ class ChunkDecoder {
                           Decompressed(page, h.compressed_page_size, h.uncompressed_page_size, page_buf_));
     const int64_t len = h.uncompressed_page_size;
     const int64_t n = dh.num_values;
-    // Every PLAIN value takes at least one byte (BOOLEAN: one bit), so a count beyond that is a lie.
-    if (n > len * 8 + 8) return Status::CorruptData(fmt::format("dictionary page claims {} values in {} bytes", n, len));
+    // Every PLAIN value takes at least its width (BYTE_ARRAY: the 4-byte length, BOOLEAN: one
+    // bit), so a count beyond that is a lie; checked before the dictionary is allocated.
+    const int64_t min_bits = col_.physical_type == Type::BOOLEAN      ? 1
+                             : col_.physical_type == Type::BYTE_ARRAY ? 32
+                                                                      : 8 * std::max<int64_t>(phys_width_, 1);
+    if (n > len * 8 / min_bits) {
+      return Status::CorruptData(fmt::format("dictionary page claims {} values in {} bytes", n, len));
+    }
     has_dict_ = true;
     dict_count_ = n;
     if (kind_ == OutKind::kNull) return Status::OK();
