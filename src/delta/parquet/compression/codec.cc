@@ -31,21 +31,6 @@ namespace delta::parquet {
 
 namespace {
 
-// The module does not link parquet_thrift (where CodecName lives), so it names codecs itself.
-const char* Name(CompressionCodec c) {
-  switch (c) {
-    case CompressionCodec::UNCOMPRESSED: return "UNCOMPRESSED";
-    case CompressionCodec::SNAPPY: return "SNAPPY";
-    case CompressionCodec::GZIP: return "GZIP";
-    case CompressionCodec::LZO: return "LZO";
-    case CompressionCodec::BROTLI: return "BROTLI";
-    case CompressionCodec::LZ4: return "LZ4";
-    case CompressionCodec::ZSTD: return "ZSTD";
-    case CompressionCodec::LZ4_RAW: return "LZ4_RAW";
-  }
-  return "UNKNOWN";
-}
-
 Status Exceeds(const char* codec, int64_t dst_len) {
   return Status::CorruptData(
       fmt::format("{}: decompressed size exceeds the declared page size of {} bytes", codec, dst_len));
@@ -407,7 +392,7 @@ Status Decompress(CompressionCodec codec, const uint8_t* src, int64_t src_len, u
   // Some writers store an empty page with no compressed bytes at all.
   if (src_len == 0) {
     if (dst_len == 0) return Status::OK();
-    return Status::CorruptData(fmt::format("{}: no compressed bytes for a page of {} bytes", Name(codec), dst_len));
+    return Status::CorruptData(fmt::format("{}: no compressed bytes for a page of {} bytes", CodecName(codec), dst_len));
   }
   switch (codec) {
     case CompressionCodec::SNAPPY: return SnappyDecompress(src, src_len, dst, dst_len);
