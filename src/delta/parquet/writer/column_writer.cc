@@ -82,11 +82,6 @@ bool TruncateMaxStat(std::string* value, int32_t max_len, bool utf8, bool* trunc
 namespace {
 
 // ---------------------------------------------------------------- statistics accumulation
-bool IsSignedOrder(StatsOrder o) {
-  return o == StatsOrder::kBool || o == StatsOrder::kSigned32 || o == StatsOrder::kSigned64 || o == StatsOrder::kFloat ||
-         o == StatsOrder::kDouble;
-}
-
 // Compares equal-length big-endian two's complement integers (FLBA decimals).
 int CompareSignedBE(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return a.compare(b);
@@ -97,7 +92,7 @@ int CompareSignedBE(std::string_view a, std::string_view b) {
 
 class Stats {
  public:
-  explicit Stats(StatsOrder order) : order_(order) {}
+  explicit Stats(StatsSortOrder order) : order_(order) {}
   void Reset() {
     has_ = false;
     null_count_ = 0;
@@ -154,7 +149,7 @@ class Stats {
     }
   }
   bool Less(std::string_view a, std::string_view b) const {
-    return order_ == StatsOrder::kFlbaSigned ? CompareSignedBE(a, b) < 0 : a < b;
+    return order_ == StatsSortOrder::kBytesSigned ? CompareSignedBE(a, b) < 0 : a < b;
   }
   void MergeBytes(std::string_view lo, std::string_view hi) {
     if (!has_) {
@@ -171,16 +166,16 @@ class Stats {
     null_count_ += o.null_count_;
     if (!o.has_) return;
     switch (order_) {
-      case StatsOrder::kSigned32:
-      case StatsOrder::kSigned64: MergeInt(o.ilo_, o.ihi_); break;
-      case StatsOrder::kBool:
-      case StatsOrder::kUnsigned32:
-      case StatsOrder::kUnsigned64: MergeUInt(o.ulo_, o.uhi_); break;
-      case StatsOrder::kFloat:
-      case StatsOrder::kDouble: MergeDouble(o.dlo_, o.dhi_); break;
-      case StatsOrder::kBytesUnsigned:
-      case StatsOrder::kFlbaSigned: MergeBytes(o.slo_, o.shi_); break;
-      case StatsOrder::kNone: break;
+      case StatsSortOrder::kSigned32:
+      case StatsSortOrder::kSigned64: MergeInt(o.ilo_, o.ihi_); break;
+      case StatsSortOrder::kBoolean:
+      case StatsSortOrder::kUnsigned32:
+      case StatsSortOrder::kUnsigned64: MergeUInt(o.ulo_, o.uhi_); break;
+      case StatsSortOrder::kFloat:
+      case StatsSortOrder::kDouble: MergeDouble(o.dlo_, o.dhi_); break;
+      case StatsSortOrder::kBytesUnsigned:
+      case StatsSortOrder::kBytesSigned: MergeBytes(o.slo_, o.shi_); break;
+      case StatsSortOrder::kUnknown: break;
     }
   }
 
@@ -189,37 +184,37 @@ class Stats {
   Statistics ToThrift(int32_t max_size, bool utf8) const {
     Statistics s;
     s.null_count = null_count_;
-    if (!has_ || order_ == StatsOrder::kNone) return s;
+    if (!has_ || order_ == StatsSortOrder::kUnknown) return s;
     std::string lo, hi;
     auto put = [](std::string* out, const auto v) { out->assign(reinterpret_cast<const char*>(&v), sizeof(v)); };
     switch (order_) {
-      case StatsOrder::kBool:
+      case StatsSortOrder::kBoolean:
         lo.assign(1, static_cast<char>(ulo_ != 0));
         hi.assign(1, static_cast<char>(uhi_ != 0));
         break;
-      case StatsOrder::kSigned32: put(&lo, static_cast<int32_t>(ilo_)), put(&hi, static_cast<int32_t>(ihi_)); break;
-      case StatsOrder::kSigned64: put(&lo, ilo_), put(&hi, ihi_); break;
-      case StatsOrder::kUnsigned32: put(&lo, static_cast<uint32_t>(ulo_)), put(&hi, static_cast<uint32_t>(uhi_)); break;
-      case StatsOrder::kUnsigned64: put(&lo, ulo_), put(&hi, uhi_); break;
-      case StatsOrder::kFloat:
-      case StatsOrder::kDouble: {
+      case StatsSortOrder::kSigned32: put(&lo, static_cast<int32_t>(ilo_)), put(&hi, static_cast<int32_t>(ihi_)); break;
+      case StatsSortOrder::kSigned64: put(&lo, ilo_), put(&hi, ihi_); break;
+      case StatsSortOrder::kUnsigned32: put(&lo, static_cast<uint32_t>(ulo_)), put(&hi, static_cast<uint32_t>(uhi_)); break;
+      case StatsSortOrder::kUnsigned64: put(&lo, ulo_), put(&hi, uhi_); break;
+      case StatsSortOrder::kFloat:
+      case StatsSortOrder::kDouble: {
         // Zeros: min is written as -0.0 and max as +0.0 (parquet.thrift ColumnOrder notes), so
         // readers that compare with either zero stay correct.
         double a = dlo_ == 0.0 ? -0.0 : dlo_;
         double b = dhi_ == 0.0 ? +0.0 : dhi_;
-        if (order_ == StatsOrder::kFloat) {
+        if (order_ == StatsSortOrder::kFloat) {
           put(&lo, static_cast<float>(a)), put(&hi, static_cast<float>(b));
         } else {
           put(&lo, a), put(&hi, b);
         }
         break;
       }
-      case StatsOrder::kBytesUnsigned:
-      case StatsOrder::kFlbaSigned: lo = slo_, hi = shi_; break;
-      case StatsOrder::kNone: break;
+      case StatsSortOrder::kBytesUnsigned:
+      case StatsSortOrder::kBytesSigned: lo = slo_, hi = shi_; break;
+      case StatsSortOrder::kUnknown: break;
     }
     bool lo_exact = true, hi_exact = true, have_hi = true;
-    if (order_ == StatsOrder::kBytesUnsigned) {
+    if (order_ == StatsSortOrder::kBytesUnsigned) {
       lo_exact = !TruncateMinStat(&lo, max_size, utf8);
       bool truncated = false;
       have_hi = TruncateMaxStat(&hi, max_size, utf8, &truncated);
@@ -240,7 +235,7 @@ class Stats {
   }
 
  private:
-  StatsOrder order_;
+  StatsSortOrder order_;
   bool has_ = false;
   int64_t null_count_ = 0;
   int64_t ilo_ = 0, ihi_ = 0;
@@ -751,7 +746,7 @@ class ColumnWriterImpl final : public ColumnChunkWriter {
       case ValueKind::kUInt16: WriteFixed<uint16_t, int32_t, uint32_t>(leaf, start, n, Cast<int32_t>()); break;
       case ValueKind::kUInt32: WriteFixed<int32_t, int32_t, uint32_t>(leaf, start, n, Identity<int32_t>()); break;
       case ValueKind::kInt64:
-        if (col_.stats_order == StatsOrder::kUnsigned64) {
+        if (col_.stats_order == StatsSortOrder::kUnsigned64) {
           WriteFixed<int64_t, int64_t, uint64_t>(leaf, start, n, Identity<int64_t>());
         } else {
           WriteFixed<int64_t, int64_t, int64_t>(leaf, start, n, Identity<int64_t>());

@@ -65,9 +65,9 @@ struct Builder {
       e->converted_type = IntConverted(bits, is_signed);
       leaf->value_kind = vk;
       if (phys == Type::INT32) {
-        leaf->stats_order = is_signed ? StatsOrder::kSigned32 : StatsOrder::kUnsigned32;
+        leaf->stats_order = is_signed ? StatsSortOrder::kSigned32 : StatsSortOrder::kUnsigned32;
       } else {
-        leaf->stats_order = is_signed ? StatsOrder::kSigned64 : StatsOrder::kUnsigned64;
+        leaf->stats_order = is_signed ? StatsSortOrder::kSigned64 : StatsSortOrder::kUnsigned64;
       }
     };
     switch (t.id()) {
@@ -77,13 +77,13 @@ struct Builder {
         lt.kind = LogicalType::UNKNOWN;
         e->logical_type = lt;
         leaf->value_kind = ValueKind::kNull;
-        leaf->stats_order = StatsOrder::kNone;
+        leaf->stats_order = StatsSortOrder::kUnknown;
         return Status::OK();
       }
       case TypeId::kBool:
         e->type = Type::BOOLEAN;
         leaf->value_kind = ValueKind::kBool;
-        leaf->stats_order = StatsOrder::kBool;
+        leaf->stats_order = StatsSortOrder::kBoolean;
         return Status::OK();
       case TypeId::kInt8: set_int(Type::INT32, 8, true, ValueKind::kInt8); return Status::OK();
       case TypeId::kInt16: set_int(Type::INT32, 16, true, ValueKind::kInt16); return Status::OK();
@@ -96,12 +96,12 @@ struct Builder {
       case TypeId::kFloat32:
         e->type = Type::FLOAT;
         leaf->value_kind = ValueKind::kFloat;
-        leaf->stats_order = StatsOrder::kFloat;
+        leaf->stats_order = StatsSortOrder::kFloat;
         return Status::OK();
       case TypeId::kFloat64:
         e->type = Type::DOUBLE;
         leaf->value_kind = ValueKind::kDouble;
-        leaf->stats_order = StatsOrder::kDouble;
+        leaf->stats_order = StatsSortOrder::kDouble;
         return Status::OK();
       case TypeId::kDecimal128: {
         const int32_t p = t.precision(), s = t.scale();
@@ -119,17 +119,17 @@ struct Builder {
         if (p <= 9) {
           e->type = Type::INT32;
           leaf->value_kind = ValueKind::kDecimalInt32;
-          leaf->stats_order = StatsOrder::kSigned32;
+          leaf->stats_order = StatsSortOrder::kSigned32;
         } else if (p <= 18) {
           e->type = Type::INT64;
           leaf->value_kind = ValueKind::kDecimalInt64;
-          leaf->stats_order = StatsOrder::kSigned64;
+          leaf->stats_order = StatsSortOrder::kSigned64;
         } else {
           e->type = Type::FIXED_LEN_BYTE_ARRAY;
           e->type_length = DecimalBytesForPrecision(p);
           leaf->type_length = *e->type_length;
           leaf->value_kind = ValueKind::kDecimalFlba;
-          leaf->stats_order = StatsOrder::kFlbaSigned;
+          leaf->stats_order = StatsSortOrder::kBytesSigned;
         }
         return Status::OK();
       }
@@ -140,7 +140,7 @@ struct Builder {
         e->logical_type = lt;
         e->converted_type = ConvertedType::DATE;
         leaf->value_kind = ValueKind::kInt32;
-        leaf->stats_order = StatsOrder::kSigned32;
+        leaf->stats_order = StatsSortOrder::kSigned32;
         return Status::OK();
       }
       case TypeId::kTimestamp: {
@@ -163,7 +163,7 @@ struct Builder {
         // written; old readers then still see a timestamp.
         if (lt.is_adjusted_to_utc && lt.time_unit == TimeUnitKind::MILLIS) e->converted_type = ConvertedType::TIMESTAMP_MILLIS;
         if (lt.is_adjusted_to_utc && lt.time_unit == TimeUnitKind::MICROS) e->converted_type = ConvertedType::TIMESTAMP_MICROS;
-        leaf->stats_order = StatsOrder::kSigned64;
+        leaf->stats_order = StatsSortOrder::kSigned64;
         return Status::OK();
       }
       case TypeId::kTime32:
@@ -176,11 +176,11 @@ struct Builder {
           lt.time_unit = TimeUnitKind::MILLIS;
           e->converted_type = ConvertedType::TIME_MILLIS;
           leaf->value_kind = t.unit() == TimeUnit::kSecond ? ValueKind::kTime32Sec : ValueKind::kInt32;
-          leaf->stats_order = StatsOrder::kSigned32;
+          leaf->stats_order = StatsSortOrder::kSigned32;
         } else {
           e->type = Type::INT64;
           leaf->value_kind = ValueKind::kInt64;
-          leaf->stats_order = StatsOrder::kSigned64;
+          leaf->stats_order = StatsSortOrder::kSigned64;
           if (t.unit() == TimeUnit::kNano) {
             lt.time_unit = TimeUnitKind::NANOS;
           } else {
@@ -199,7 +199,7 @@ struct Builder {
         e->logical_type = lt;
         e->converted_type = ConvertedType::UTF8;
         leaf->value_kind = t.id() == TypeId::kString ? ValueKind::kBinary : ValueKind::kLargeBinary;
-        leaf->stats_order = StatsOrder::kBytesUnsigned;
+        leaf->stats_order = StatsSortOrder::kBytesUnsigned;
         leaf->is_utf8 = true;
         return Status::OK();
       }
@@ -207,7 +207,7 @@ struct Builder {
       case TypeId::kLargeBinary:
         e->type = Type::BYTE_ARRAY;
         leaf->value_kind = t.id() == TypeId::kBinary ? ValueKind::kBinary : ValueKind::kLargeBinary;
-        leaf->stats_order = StatsOrder::kBytesUnsigned;
+        leaf->stats_order = StatsSortOrder::kBytesUnsigned;
         return Status::OK();
       case TypeId::kFixedSizeBinary:
         if (t.byte_width() <= 0) {
@@ -217,7 +217,7 @@ struct Builder {
         e->type_length = t.byte_width();
         leaf->type_length = t.byte_width();
         leaf->value_kind = ValueKind::kFixedBinary;
-        leaf->stats_order = StatsOrder::kBytesUnsigned;
+        leaf->stats_order = StatsSortOrder::kBytesUnsigned;
         return Status::OK();
       default:
         return Status::Unsupported(fmt::format("cannot write type {} to Parquet", t.ToString()));

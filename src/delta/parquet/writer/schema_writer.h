@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "delta/columnar/type.h"
+#include "delta/parquet/statistics.h"
 #include "delta/parquet/thrift/parquet_types.h"
 #include "delta/util/result.h"
 
@@ -50,10 +51,6 @@ enum class ValueKind : uint8_t {
   kLargeBinary,   // large_string/large_binary, int64 offsets
 };
 
-/// Order used for min/max statistics (LogicalTypes.md "Sort Order").
-enum class StatsOrder : uint8_t { kNone, kBool, kSigned32, kUnsigned32, kSigned64, kUnsigned64, kFloat, kDouble,
-                                  kBytesUnsigned, kFlbaSigned };
-
 struct LeafColumn {
   /// path_in_schema, e.g. {"a", "list", "element"}.
   std::vector<std::string> path;
@@ -69,7 +66,8 @@ struct LeafColumn {
   columnar::TypePtr leaf_type;
   bool leaf_nullable = false;
   ValueKind value_kind = ValueKind::kInt32;
-  StatsOrder stats_order = StatsOrder::kNone;
+  /// Order used for min/max statistics (LogicalTypes.md "Sort Order"; shared with the reader).
+  StatsSortOrder stats_order = StatsSortOrder::kUnknown;
   /// Whether the column's string values are UTF-8 (statistics truncation keeps them valid).
   bool is_utf8 = false;
   /// Index into ParquetSchema::elements of the leaf element.
