@@ -13,6 +13,9 @@ delta_resolve_pkg(ZLIB zlib)
 delta_resolve_pkg(BROTLIDEC libbrotlidec)
 delta_resolve_pkg(BROTLIENC libbrotlienc)
 
+# simdjson ships a CMake package on Debian 12 (libsimdjson-dev).
+find_package(simdjson CONFIG REQUIRED)
+
 # snappy ships a CMake package on Debian 12.
 find_package(Snappy CONFIG REQUIRED)
 
