@@ -1,0 +1,307 @@
+#include "delta/storage/local_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "delta/util/macros.h"
+
+namespace delta::storage {
+
+namespace {
+
+std::string Errno(int err) { return std::strerror(err); }
+
+std::string PathOf(std::string_view key) {
+  std::string p;
+  p.reserve(key.size() + 1);
+  p.push_back('/');
+  p.append(key);
+  return p;
+}
+
+int64_t MtimeMs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
+// Temporary files of in-flight writes: ".<name>.tmp-<16 hex digits>".
+constexpr std::string_view kTmpMarker = ".tmp-";
+
+bool IsTempName(std::string_view name) {
+  if (name.empty() || name.front() != '.') return false;
+  size_t p = name.rfind(kTmpMarker);
+  return p != std::string_view::npos && p > 0 && name.size() - p - kTmpMarker.size() == 16;
+}
+
+std::string TempPathFor(const std::string& path) {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^ (static_cast<uint64_t>(::getpid()) << 32) ^
+                                   reinterpret_cast<uintptr_t>(&rng));
+  size_t slash = path.rfind('/');
+  return fmt::format("{}.{}{}{:016x}", path.substr(0, slash + 1), path.substr(slash + 1), kTmpMarker, rng());
+}
+
+// mkdir -p of the directory containing `path`.
+Status CreateParentDirs(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == 0 || slash == std::string::npos) return Status::OK();
+  std::string dir = path.substr(0, slash);
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::OK();
+    return Status::IOError(fmt::format("cannot create directory {}: a file of that name exists", dir));
+  }
+  DELTA_RETURN_NOT_OK(CreateParentDirs(dir));
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return Status::IOError(fmt::format("cannot create directory {}: {}", dir, Errno(errno)));
+  }
+  return Status::OK();
+}
+
+Status WriteAllFd(int fd, const std::string& path, const uint8_t* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(fmt::format("cannot write {}: {}", path, Errno(errno)));
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::OK();
+}
+
+// Writes `data` to a new temporary file next to `path` and returns its name.
+Result<std::string> WriteTemp(const std::string& path, std::span<const uint8_t> data) {
+  DELTA_RETURN_NOT_OK(CreateParentDirs(path));
+  std::string tmp = TempPathFor(path);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, Errno(errno)));
+  Status st = WriteAllFd(fd, tmp, data.data(), data.size());
+  if (st.ok() && ::fsync(fd) != 0) st = Status::IOError(fmt::format("cannot sync {}: {}", tmp, Errno(errno)));
+  if (::close(fd) != 0 && st.ok()) st = Status::IOError(fmt::format("cannot close {}: {}", tmp, Errno(errno)));
+  if (!st.ok()) {
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  return tmp;
+}
+
+Status RenameInto(const std::string& tmp, const std::string& path) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::IOError(fmt::format("cannot rename {} to {}: {}", tmp, path, Errno(err)));
+  }
+  return Status::OK();
+}
+
+// Streams into a temporary file; Close() renames it over the target.
+class LocalWriteStream final : public io::OutputStream {
+ public:
+  LocalWriteStream(std::string path, std::string tmp, io::OutputStreamPtr inner)
+      : path_(std::move(path)), tmp_(std::move(tmp)), inner_(std::move(inner)) {}
+  ~LocalWriteStream() override {
+    if (!closed_) {
+      (void)inner_->Close();
+      ::unlink(tmp_.c_str());
+    }
+  }
+  const std::string& path() const override { return path_; }
+  using io::OutputStream::Write;
+  Status Write(const void* data, int64_t n) override {
+    if (closed_) return Status::IOError(fmt::format("write to closed stream {}", path_));
+    return inner_->Write(data, n);
+  }
+  int64_t Tell() const override { return inner_->Tell(); }
+  Status Close() override {
+    if (closed_) return Status::OK();
+    closed_ = true;
+    Status st = inner_->Close();
+    if (!st.ok()) {
+      ::unlink(tmp_.c_str());
+      return st;
+    }
+    return RenameInto(tmp_, path_);
+  }
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  io::OutputStreamPtr inner_;
+  bool closed_ = false;
+};
+
+class LocalObjectStore final : public ObjectStore {
+ public:
+  Result<std::vector<ObjectMeta>> List(std::string_view prefix, std::string_view start_after) override {
+    // Start at the longest directory part of the prefix; only its entries starting with the rest
+    // of the prefix qualify, everything below those is included.
+    size_t slash = prefix.rfind('/');
+    std::string dir_key = slash == std::string_view::npos ? std::string() : std::string(prefix.substr(0, slash));
+    std::string_view name_prefix = slash == std::string_view::npos ? prefix : prefix.substr(slash + 1);
+    std::vector<ObjectMeta> out;
+    DELTA_RETURN_NOT_OK(Walk(dir_key, name_prefix, start_after, /*top=*/true, &out));
+    std::sort(out.begin(), out.end(), [](const ObjectMeta& a, const ObjectMeta& b) { return a.key < b.key; });
+    return out;
+  }
+
+  Result<columnar::BufferPtr> Get(std::string_view key) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    DELTA_ASSIGN_OR_RAISE(auto file, io::OpenLocalFile(PathOf(key)));
+    return file->ReadBufferAt(0, file->size());
+  }
+
+  Result<columnar::BufferPtr> GetRange(std::string_view key, int64_t offset, int64_t length) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    DELTA_ASSIGN_OR_RAISE(auto file, io::OpenLocalFile(PathOf(key)));
+    if (offset < 0 || length < 0 || offset > file->size() || length > file->size() - offset) {
+      return Status::InvalidArgument(fmt::format("range of {} bytes at offset {} is outside {} ({} bytes)", length,
+                                                 offset, file->path(), file->size()));
+    }
+    return file->ReadBufferAt(offset, length);
+  }
+
+  Result<ObjectMeta> Head(std::string_view key) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    std::string path = PathOf(key);
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      int err = errno;
+      if (err == ENOENT || err == ENOTDIR) return Status::NotFound(fmt::format("file not found: {}", path));
+      return Status::IOError(fmt::format("cannot stat {}: {}", path, Errno(err)));
+    }
+    if (S_ISDIR(st.st_mode)) return Status::NotFound(fmt::format("{} is a directory, not a file", path));
+    return ObjectMeta{std::string(key), static_cast<int64_t>(st.st_size), MtimeMs(st)};
+  }
+
+  Status Put(std::string_view key, std::span<const uint8_t> data) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    std::string path = PathOf(key);
+    DELTA_ASSIGN_OR_RAISE(std::string tmp, WriteTemp(path, data));
+    return RenameInto(tmp, path);
+  }
+
+  Status PutIfAbsent(std::string_view key, std::span<const uint8_t> data) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    std::string path = PathOf(key);
+    DELTA_ASSIGN_OR_RAISE(std::string tmp, WriteTemp(path, data));
+    // link(2) fails with EEXIST instead of replacing: the complete file appears atomically and
+    // exactly one of several racing writers wins (the Delta commit primitive).
+    int rc = ::link(tmp.c_str(), path.c_str());
+    int err = errno;
+    ::unlink(tmp.c_str());
+    if (rc == 0) return Status::OK();
+    if (err == EEXIST) return Status::AlreadyExists(fmt::format("{} already exists", path));
+    if (err == EPERM || err == ENOTSUP || err == ENOSYS || err == EXDEV) {
+      // Filesystems without hard links: O_EXCL still guarantees a single winner, though a reader
+      // may see the file before it is complete.
+      return ExclusiveCreate(path, data);
+    }
+    return Status::IOError(fmt::format("cannot create {}: {}", path, Errno(err)));
+  }
+
+  Status Delete(std::string_view key) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    std::string path = PathOf(key);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
+      return Status::IOError(fmt::format("cannot delete {}: {}", path, Errno(errno)));
+    }
+    return Status::OK();
+  }
+
+  Result<std::shared_ptr<io::RandomAccessFile>> OpenRead(std::string_view key) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    return io::OpenLocalFile(PathOf(key));
+  }
+
+  Result<std::unique_ptr<io::OutputStream>> OpenWrite(std::string_view key) override {
+    DELTA_RETURN_NOT_OK(ValidateKey(key));
+    std::string path = PathOf(key);
+    DELTA_RETURN_NOT_OK(CreateParentDirs(path));
+    std::string tmp = TempPathFor(path);
+    DELTA_ASSIGN_OR_RAISE(auto inner, io::OpenLocalOutput(tmp));
+    return std::unique_ptr<io::OutputStream>(
+        std::make_unique<LocalWriteStream>(std::move(path), std::move(tmp), std::move(inner)));
+  }
+
+  std::string base_uri() const override { return "file:///"; }
+
+ private:
+  static Status ExclusiveCreate(const std::string& path, std::span<const uint8_t> data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      if (errno == EEXIST) return Status::AlreadyExists(fmt::format("{} already exists", path));
+      return Status::IOError(fmt::format("cannot create {}: {}", path, Errno(errno)));
+    }
+    Status st = WriteAllFd(fd, path, data.data(), data.size());
+    if (st.ok() && ::fsync(fd) != 0) st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+    ::close(fd);
+    return st;
+  }
+
+  // Appends the files below directory `dir_key`; at the top level only entries whose name starts
+  // with `name_prefix` qualify. Subtrees entirely <= start_after are skipped.
+  static Status Walk(const std::string& dir_key, std::string_view name_prefix, std::string_view start_after,
+                     bool top, std::vector<ObjectMeta>* out) {
+    std::string dir_path = PathOf(dir_key);
+    DIR* dir = ::opendir(dir_path.c_str());
+    if (dir == nullptr) {
+      int err = errno;
+      // A prefix whose directory does not exist matches nothing (object stores have no directories).
+      if (top && (err == ENOENT || err == ENOTDIR)) return Status::OK();
+      if (!top && err == ENOENT) return Status::OK();  // removed while listing
+      return Status::IOError(fmt::format("cannot list directory {}: {}", dir_path, Errno(err)));
+    }
+    std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
+    std::vector<std::string> subdirs;
+    while (true) {
+      errno = 0;
+      struct dirent* ent = ::readdir(dir);
+      if (ent == nullptr) {
+        if (errno != 0) return Status::IOError(fmt::format("cannot list directory {}: {}", dir_path, Errno(errno)));
+        break;
+      }
+      std::string_view name = ent->d_name;
+      if (name == "." || name == "..") continue;
+      if (top && !name.starts_with(name_prefix)) continue;
+      std::string key = dir_key.empty() ? std::string(name) : dir_key + "/" + std::string(name);
+      struct stat st;
+      if (::stat(PathOf(key).c_str(), &st) != 0) {
+        if (errno == ENOENT) continue;  // removed while listing, or a dangling symlink
+        return Status::IOError(fmt::format("cannot stat {}: {}", PathOf(key), Errno(errno)));
+      }
+      if (S_ISDIR(st.st_mode)) {
+        std::string with_slash = key + "/";
+        if (!start_after.empty() && std::string_view(with_slash) < start_after &&
+            !start_after.starts_with(with_slash)) {
+          continue;  // every key below sorts before start_after
+        }
+        subdirs.push_back(std::move(key));
+        continue;
+      }
+      if (!S_ISREG(st.st_mode) || IsTempName(name)) continue;
+      if (!start_after.empty() && std::string_view(key) <= start_after) continue;
+      out->push_back(ObjectMeta{std::move(key), static_cast<int64_t>(st.st_size), MtimeMs(st)});
+    }
+    closer.reset();
+    for (const auto& sub : subdirs) DELTA_RETURN_NOT_OK(Walk(sub, {}, start_after, false, out));
+    return Status::OK();
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<ObjectStore> LocalStore() {
+  static std::shared_ptr<ObjectStore> store = std::make_shared<LocalObjectStore>();
+  return store;
+}
+
+}  // namespace delta::storage
