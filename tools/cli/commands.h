@@ -16,4 +16,7 @@ using Runner = std::function<Status()>;
 /// `deltacpp parquet schema|meta|cat|copy ...`
 void RegisterParquetCommands(CLI::App* app, Runner* selected);
 
+/// `deltacpp info|files|history TABLE ...`
+void RegisterTableCommands(CLI::App* app, Runner* selected);
+
 }  // namespace delta::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   delta::cli::Runner selected;
   delta::cli::RegisterParquetCommands(&app, &selected);
+  delta::cli::RegisterTableCommands(&app, &selected);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,8 +12,6 @@ using columnar::ArrayData;
 using columnar::TimeUnit;
 using columnar::TypeId;
 
-namespace {
-
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (unsigned char c : s) {
@@ -35,6 +33,8 @@ void AppendJsonString(std::string_view s, std::string* out) {
   }
   out->push_back('"');
 }
+
+namespace {
 
 void AppendHex(std::string_view bytes, std::string* out) {
   static const char* kDigits = "0123456789abcdef";

@@ -13,6 +13,9 @@
 
 namespace delta::cli {
 
+/// Appends `s` as a JSON string literal (quotes and escapes; UTF-8 passed through).
+void AppendJsonString(std::string_view s, std::string* out);
+
 /// Appends the canonical JSON of value `row` of `array` to *out.
 void AppendCanonicalJson(const columnar::ArrayData& array, int64_t row, std::string* out);
 

@@ -1,0 +1,571 @@
+#include "delta/log/log_replay.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_set>
+
+#include "delta/parquet/reader/file_reader.h"
+#include "delta/protocol/json_names.h"
+#include "delta/storage/path.h"
+#include "delta/util/macros.h"
+#include "delta/util/thread_pool.h"
+
+namespace delta::log {
+
+using columnar::ArrayData;
+using columnar::TypeId;
+namespace p = protocol;
+
+std::string FileActionKey(std::string_view table_root_path, std::string_view path,
+                          const std::optional<dv::DeletionVectorDescriptor>& dv) {
+  std::string key;
+  // Fast path: a plain relative path needs no canonicalisation.
+  bool plain = path.find_first_of("%:") == std::string_view::npos && !path.empty() && path[0] != '/';
+  if (plain) {
+    key.assign(path);
+  } else {
+    auto decoded = storage::PercentDecode(path);
+    std::string s = decoded.ok() ? std::move(*decoded) : std::string(path);
+    std::string_view v = s;
+    // file:/p, file:///p and file://localhost/p all name the local path /p.
+    if (v.substr(0, 5) == "file:") {
+      v.remove_prefix(5);
+      if (v.substr(0, 11) == "//localhost") v.remove_prefix(11);
+      while (v.size() >= 2 && v[0] == '/' && v[1] == '/') v.remove_prefix(1);
+    }
+    if (!table_root_path.empty() && v.size() > table_root_path.size() + 1 &&
+        v.substr(0, table_root_path.size()) == table_root_path && v[table_root_path.size()] == '/') {
+      v.remove_prefix(table_root_path.size() + 1);
+    }
+    key.assign(v);
+  }
+  if (dv) {
+    key.push_back('\0');
+    key.append(dv->UniqueId());
+  }
+  return key;
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Reading actions out of checkpoint Parquet batches. Struct children are addressed with the
+// parent's offset added (Arrow layout), so every accessor takes the row in the parent.
+
+const ArrayData* Child(const ArrayData* s, std::string_view name) {
+  if (s == nullptr || s->type->id() != TypeId::kStruct) return nullptr;
+  const auto& fields = s->type->children();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i]->name == name) return s->children[i].get();
+  }
+  return nullptr;
+}
+
+bool Valid(const ArrayData* a, int64_t i) { return a != nullptr && a->IsValid(i); }
+
+std::optional<std::string> Str(const ArrayData* a, int64_t i) {
+  if (!Valid(a, i) || !a->type->is_binary_like()) return std::nullopt;
+  return std::string(a->GetView(i));
+}
+
+std::optional<int64_t> Int(const ArrayData* a, int64_t i) {
+  if (!Valid(a, i)) return std::nullopt;
+  switch (a->type->id()) {
+    case TypeId::kInt8: return a->values<int8_t>()[i];
+    case TypeId::kInt16: return a->values<int16_t>()[i];
+    case TypeId::kInt32: return a->values<int32_t>()[i];
+    case TypeId::kInt64: return a->values<int64_t>()[i];
+    default: return std::nullopt;
+  }
+}
+
+std::optional<bool> Bool(const ArrayData* a, int64_t i) {
+  if (!Valid(a, i) || a->type->id() != TypeId::kBool) return std::nullopt;
+  return a->GetBool(i);
+}
+
+// A map<string,string> value as ordered pairs; null values kept as nullopt.
+template <typename Fn>
+void ForEachMapEntry(const ArrayData* m, int64_t i, Fn&& fn) {
+  if (!Valid(m, i) || m->type->id() != TypeId::kMap || m->children.empty()) return;
+  auto [b, e] = m->GetListRange(i);
+  const ArrayData* entries = m->children[0].get();
+  if (entries->children.size() < 2) return;
+  const ArrayData* keys = entries->children[0].get();
+  const ArrayData* vals = entries->children[1].get();
+  for (int64_t j = b; j < e; ++j) {
+    int64_t k = entries->offset + j;
+    auto key = Str(keys, k);
+    if (!key) continue;
+    fn(std::move(*key), Str(vals, k));
+  }
+}
+
+p::StringMap StrMap(const ArrayData* m, int64_t i) {
+  p::StringMap out;
+  ForEachMapEntry(m, i, [&](std::string k, std::optional<std::string> v) {
+    if (v) out.emplace(std::move(k), std::move(*v));
+  });
+  return out;
+}
+
+struct CheckpointColumns {
+  // add
+  const ArrayData *add = nullptr, *add_path, *add_pv, *add_size, *add_mtime, *add_dc, *add_stats, *add_tags, *add_dv,
+                  *add_base_row_id, *add_drcv, *add_cp;
+  const ArrayData *dv_type = nullptr, *dv_path, *dv_offset, *dv_size, *dv_card;
+  const ArrayData *remove = nullptr, *rm_path, *rm_dv, *rm_ts, *rm_dc;
+  const ArrayData *rmdv_type = nullptr, *rmdv_path, *rmdv_offset, *rmdv_size, *rmdv_card;
+  const ArrayData* meta = nullptr;
+  const ArrayData* proto = nullptr;
+  const ArrayData* txn = nullptr;
+  const ArrayData* domain = nullptr;
+  const ArrayData* sidecar = nullptr;
+  const ArrayData* cpmeta = nullptr;
+};
+
+std::optional<dv::DeletionVectorDescriptor> ReadDv(const ArrayData* dv, const ArrayData* type, const ArrayData* path,
+                                                   const ArrayData* off, const ArrayData* size, const ArrayData* card,
+                                                   int64_t i) {
+  if (!Valid(dv, i)) return std::nullopt;
+  int64_t k = dv->offset + i;
+  dv::DeletionVectorDescriptor d;
+  d.storage_type = Str(type, k).value_or("");
+  d.path_or_inline_dv = Str(path, k).value_or("");
+  if (auto o = Int(off, k)) d.offset = static_cast<int32_t>(*o);
+  d.size_in_bytes = static_cast<int32_t>(Int(size, k).value_or(0));
+  d.cardinality = Int(card, k).value_or(0);
+  return d;
+}
+
+Status CheckpointError(const storage::Location& file, int64_t row, std::string_view what) {
+  return Status::CorruptData(fmt::format("invalid checkpoint {}: row {}: {}", file.uri(), row, what));
+}
+
+Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::Location& file, int64_t row_base,
+                             std::vector<p::Action>* out) {
+  CheckpointColumns c;
+  auto col = [&](std::string_view name) -> const ArrayData* {
+    int idx = batch.schema->GetFieldIndex(std::string(name));
+    return idx < 0 ? nullptr : batch.columns[static_cast<size_t>(idx)].get();
+  };
+  c.add = col(p::kAdd);
+  if (c.add) {
+    c.add_path = Child(c.add, p::kPath);
+    c.add_pv = Child(c.add, p::kPartitionValues);
+    c.add_size = Child(c.add, p::kSize);
+    c.add_mtime = Child(c.add, p::kModificationTime);
+    c.add_dc = Child(c.add, p::kDataChange);
+    c.add_stats = Child(c.add, p::kStats);
+    c.add_tags = Child(c.add, p::kTags);
+    c.add_dv = Child(c.add, p::kDeletionVector);
+    c.add_base_row_id = Child(c.add, p::kBaseRowId);
+    c.add_drcv = Child(c.add, p::kDefaultRowCommitVersion);
+    c.add_cp = Child(c.add, p::kClusteringProvider);
+    c.dv_type = Child(c.add_dv, p::kStorageType);
+    c.dv_path = Child(c.add_dv, p::kPathOrInlineDv);
+    c.dv_offset = Child(c.add_dv, p::kOffset);
+    c.dv_size = Child(c.add_dv, p::kSizeInBytes);
+    c.dv_card = Child(c.add_dv, p::kCardinality);
+  }
+  c.remove = col(p::kRemove);
+  if (c.remove) {
+    c.rm_path = Child(c.remove, p::kPath);
+    c.rm_dv = Child(c.remove, p::kDeletionVector);
+    c.rm_ts = Child(c.remove, p::kDeletionTimestamp);
+    c.rm_dc = Child(c.remove, p::kDataChange);
+    c.rmdv_type = Child(c.rm_dv, p::kStorageType);
+    c.rmdv_path = Child(c.rm_dv, p::kPathOrInlineDv);
+    c.rmdv_offset = Child(c.rm_dv, p::kOffset);
+    c.rmdv_size = Child(c.rm_dv, p::kSizeInBytes);
+    c.rmdv_card = Child(c.rm_dv, p::kCardinality);
+  }
+  c.meta = col(p::kMetaData);
+  c.proto = col(p::kProtocol);
+  c.txn = col(p::kTxn);
+  c.domain = col(p::kDomainMetadata);
+  c.sidecar = col(p::kSidecar);
+  c.cpmeta = col(p::kCheckpointMetadata);
+
+  for (int64_t i = 0; i < batch.num_rows; ++i) {
+    if (Valid(c.add, i)) {
+      int64_t k = c.add->offset + i;
+      p::Add a;
+      auto path = Str(c.add_path, k);
+      if (!path || path->empty()) return CheckpointError(file, row_base + i, "add action without a path");
+      a.path = std::move(*path);
+      ForEachMapEntry(c.add_pv, k, [&](std::string key, std::optional<std::string> v) {
+        a.partition_values.emplace_back(std::move(key), std::move(v));
+      });
+      a.size = Int(c.add_size, k).value_or(0);
+      a.modification_time = Int(c.add_mtime, k).value_or(0);
+      a.data_change = Bool(c.add_dc, k).value_or(true);
+      if (c.add_stats) a.stats = Str(c.add_stats, k).value_or("");
+      if (c.add_tags) a.tags = StrMap(c.add_tags, k);
+      a.deletion_vector = ReadDv(c.add_dv, c.dv_type, c.dv_path, c.dv_offset, c.dv_size, c.dv_card, k);
+      a.base_row_id = Int(c.add_base_row_id, k);
+      a.default_row_commit_version = Int(c.add_drcv, k);
+      a.clustering_provider = Str(c.add_cp, k);
+      out->emplace_back(std::move(a));
+      continue;
+    }
+    if (Valid(c.remove, i)) {
+      int64_t k = c.remove->offset + i;
+      p::Remove r;
+      auto path = Str(c.rm_path, k);
+      if (!path || path->empty()) return CheckpointError(file, row_base + i, "remove action without a path");
+      r.path = std::move(*path);
+      r.deletion_timestamp = Int(c.rm_ts, k);
+      r.data_change = Bool(c.rm_dc, k).value_or(false);
+      r.deletion_vector = ReadDv(c.rm_dv, c.rmdv_type, c.rmdv_path, c.rmdv_offset, c.rmdv_size, c.rmdv_card, k);
+      out->emplace_back(std::move(r));
+      continue;
+    }
+    if (Valid(c.meta, i)) {
+      int64_t k = c.meta->offset + i;
+      p::Metadata m;
+      m.id = Str(Child(c.meta, p::kId), k).value_or("");
+      m.name = Str(Child(c.meta, p::kName), k);
+      m.description = Str(Child(c.meta, p::kDescription), k);
+      const ArrayData* fmt_col = Child(c.meta, p::kFormat);
+      if (Valid(fmt_col, k)) {
+        int64_t fk = fmt_col->offset + k;
+        m.format.provider = Str(Child(fmt_col, p::kProvider), fk).value_or("parquet");
+        m.format.options = StrMap(Child(fmt_col, p::kOptions), fk);
+      }
+      m.schema_string = Str(Child(c.meta, p::kSchemaString), k).value_or("");
+      const ArrayData* pcols = Child(c.meta, p::kPartitionColumns);
+      if (Valid(pcols, k) && (pcols->type->id() == TypeId::kList || pcols->type->id() == TypeId::kLargeList)) {
+        auto [b, e] = pcols->GetListRange(k);
+        const ArrayData* items = pcols->children[0].get();
+        for (int64_t j = b; j < e; ++j) {
+          if (auto s = Str(items, j)) m.partition_columns.push_back(std::move(*s));
+        }
+      }
+      m.created_time = Int(Child(c.meta, p::kCreatedTime), k);
+      m.configuration = StrMap(Child(c.meta, p::kConfiguration), k);
+      out->emplace_back(std::move(m));
+      continue;
+    }
+    if (Valid(c.proto, i)) {
+      int64_t k = c.proto->offset + i;
+      p::Protocol pr;
+      auto r = Int(Child(c.proto, p::kMinReaderVersion), k);
+      auto w = Int(Child(c.proto, p::kMinWriterVersion), k);
+      if (!r || !w) return CheckpointError(file, row_base + i, "protocol action without minReaderVersion/minWriterVersion");
+      pr.min_reader_version = static_cast<int32_t>(*r);
+      pr.min_writer_version = static_cast<int32_t>(*w);
+      auto read_list = [&](std::string_view name) -> std::optional<std::vector<std::string>> {
+        const ArrayData* l = Child(c.proto, name);
+        if (!Valid(l, k) || (l->type->id() != TypeId::kList && l->type->id() != TypeId::kLargeList)) return std::nullopt;
+        std::vector<std::string> v;
+        auto [b, e] = l->GetListRange(k);
+        for (int64_t j = b; j < e; ++j) {
+          if (auto s = Str(l->children[0].get(), j)) v.push_back(std::move(*s));
+        }
+        return v;
+      };
+      pr.reader_features = read_list(p::kReaderFeatures);
+      pr.writer_features = read_list(p::kWriterFeatures);
+      out->emplace_back(std::move(pr));
+      continue;
+    }
+    if (Valid(c.txn, i)) {
+      int64_t k = c.txn->offset + i;
+      p::SetTransaction t;
+      auto app = Str(Child(c.txn, p::kAppId), k);
+      auto ver = Int(Child(c.txn, p::kVersion), k);
+      if (!app || !ver) return CheckpointError(file, row_base + i, "txn action without appId/version");
+      t.app_id = std::move(*app);
+      t.version = *ver;
+      t.last_updated = Int(Child(c.txn, p::kLastUpdated), k);
+      out->emplace_back(std::move(t));
+      continue;
+    }
+    if (Valid(c.domain, i)) {
+      int64_t k = c.domain->offset + i;
+      p::DomainMetadata d;
+      auto dom = Str(Child(c.domain, p::kDomain), k);
+      if (!dom) return CheckpointError(file, row_base + i, "domainMetadata action without domain");
+      d.domain = std::move(*dom);
+      d.configuration = Str(Child(c.domain, p::kConfiguration), k).value_or("");
+      d.removed = Bool(Child(c.domain, p::kRemoved), k).value_or(false);
+      out->emplace_back(std::move(d));
+      continue;
+    }
+    if (Valid(c.sidecar, i)) {
+      int64_t k = c.sidecar->offset + i;
+      p::Sidecar s;
+      auto path = Str(Child(c.sidecar, p::kPath), k);
+      if (!path) return CheckpointError(file, row_base + i, "sidecar action without path");
+      s.path = std::move(*path);
+      s.size_in_bytes = Int(Child(c.sidecar, p::kSizeInBytes), k).value_or(0);
+      s.modification_time = Int(Child(c.sidecar, p::kModificationTime), k).value_or(0);
+      out->emplace_back(std::move(s));
+      continue;
+    }
+    if (Valid(c.cpmeta, i)) {
+      int64_t k = c.cpmeta->offset + i;
+      p::CheckpointMetadata m;
+      m.version = Int(Child(c.cpmeta, p::kVersion), k).value_or(0);
+      out->emplace_back(std::move(m));
+      continue;
+    }
+  }
+  return Status::OK();
+}
+
+// The projection of a checkpoint file: what replay needs and nothing else.
+std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bool keep_stats) {
+  std::vector<std::string> cols;
+  for (const auto& f : schema.fields()) {
+    const std::string& name = f->name;
+    if (name == p::kAdd && f->type->id() == TypeId::kStruct) {
+      for (const auto& c : f->type->children()) {
+        // stats_parsed / partitionValues_parsed duplicate what the JSON columns hold.
+        if (c->name == "stats_parsed" || c->name == "partitionValues_parsed") continue;
+        if (c->name == p::kStats && !keep_stats) continue;
+        cols.push_back(name + "." + c->name);
+      }
+    } else if (name == p::kRemove && f->type->id() == TypeId::kStruct) {
+      for (const auto& c : f->type->children()) {
+        if (c->name == p::kPath || c->name == p::kDeletionVector || c->name == p::kDeletionTimestamp ||
+            c->name == p::kDataChange) {
+          cols.push_back(name + "." + c->name);
+        }
+      }
+    } else if (name == p::kMetaData || name == p::kProtocol || name == p::kTxn || name == p::kDomainMetadata ||
+               name == p::kSidecar || name == p::kCheckpointMetadata) {
+      cols.push_back(name);
+    }
+  }
+  return cols;
+}
+
+}  // namespace
+
+Result<std::vector<p::Action>> ReadCheckpointFile(const storage::Location& file, bool is_json,
+                                                  const ReplayOptions& options) {
+  if (is_json) {
+    DELTA_ASSIGN_OR_RAISE(auto buf, file.store->Get(file.key));
+    p::ParseOptions po;
+    po.keep_stats = options.keep_stats;
+    return p::ParseJsonActions(std::string_view(reinterpret_cast<const char*>(buf->data()), static_cast<size_t>(buf->size())),
+                               file.uri(), po);
+  }
+  DELTA_ASSIGN_OR_RAISE(auto raf, file.store->OpenRead(file.key));
+  auto opened = parquet::FileReader::Open(raf);
+  if (!opened.ok()) return opened.status().WithContext(fmt::format("checkpoint {}", file.uri()));
+  std::vector<std::string> cols = CheckpointProjection(*(*opened)->schema(), options.keep_stats);
+  std::vector<p::Action> out;
+  if (cols.empty()) return out;
+  parquet::ReaderOptions ro;
+  ro.columns = std::move(cols);
+  auto reader = parquet::FileReader::Open(raf, ro);
+  if (!reader.ok()) return reader.status().WithContext(fmt::format("checkpoint {}", file.uri()));
+  int64_t row_base = 0;
+  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+    auto batch = (*reader)->ReadRowGroup(rg);
+    if (!batch.ok()) return batch.status().WithContext(fmt::format("checkpoint {}", file.uri()));
+    DELTA_RETURN_NOT_OK(DecodeCheckpointBatch(**batch, file, row_base, &out));
+    row_base += (*batch)->num_rows;
+  }
+  return out;
+}
+
+namespace {
+
+// Reconciliation state shared by commits and checkpoint parts.
+class Reconciler {
+ public:
+  Reconciler(std::string root_path, ReplayState* state) : root_path_(std::move(root_path)), state_(state) {}
+
+  void Apply(p::Action&& action, bool from_checkpoint) {
+    switch (action.index()) {
+      case 0: {  // add
+        auto& a = std::get<p::Add>(action);
+        if (seen_.insert(FileActionKey(root_path_, a.path, a.deletion_vector)).second) {
+          state_->files.push_back(std::move(a));
+        }
+        break;
+      }
+      case 1: {  // remove
+        if (from_checkpoint) break;  // nothing older than a checkpoint to hide
+        auto& r = std::get<p::Remove>(action);
+        seen_.insert(FileActionKey(root_path_, r.path, r.deletion_vector));
+        break;
+      }
+      case 2:
+        if (!state_->metadata) state_->metadata = std::move(std::get<p::Metadata>(action));
+        break;
+      case 3:
+        if (!state_->protocol) state_->protocol = std::move(std::get<p::Protocol>(action));
+        break;
+      case 5: {
+        auto& t = std::get<p::SetTransaction>(action);
+        state_->transactions.try_emplace(t.app_id, std::move(t));
+        break;
+      }
+      case 7: {
+        auto& d = std::get<p::DomainMetadata>(action);
+        if (domains_seen_.insert(d.domain).second && !d.removed) state_->domains.emplace(d.domain, std::move(d));
+        break;
+      }
+      default:
+        break;  // commitInfo, cdc, checkpointMetadata, sidecar: not part of the state
+    }
+  }
+
+  // Within one commit, file actions of one key cannot conflict (PROTOCOL.md: a path appears at
+  // most once per commit as add or remove); but a commit's remove must not hide the same commit's
+  // add of a *different* DV for that path, which keys already separate.
+  Status ApplyCommit(std::vector<p::Action>&& actions) {
+    for (auto& a : actions) Apply(std::move(a), false);
+    return Status::OK();
+  }
+
+  // Adds what an older state holds and newer commits did not supersede.
+  void ApplyOlderState(const ReplayState& base) {
+    for (const auto& f : base.files) {
+      if (seen_.count(FileActionKey(root_path_, f.path, f.deletion_vector)) == 0) state_->files.push_back(f);
+    }
+    if (!state_->protocol) state_->protocol = base.protocol;
+    if (!state_->metadata) state_->metadata = base.metadata;
+    for (const auto& [k, t] : base.transactions) state_->transactions.try_emplace(k, t);
+    for (const auto& [k, d] : base.domains) {
+      if (domains_seen_.count(k) == 0) state_->domains.emplace(k, d);
+    }
+  }
+
+ private:
+  std::string root_path_;
+  ReplayState* state_;
+  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string> domains_seen_;
+};
+
+std::string RootPathForKeys(const storage::Location& table_root) {
+  // Absolute action paths are compared against the table root as a local path ("/x/y") or as a
+  // URI ("s3://b/x/y"); file: URIs were reduced to paths by FileActionKey.
+  std::string base = table_root.store->base_uri();
+  if (base == "file:///") return "/" + table_root.key;
+  return base + table_root.key;
+}
+
+}  // namespace
+
+namespace {
+
+// Applies JSON commits newest first; records the commitInfo of the newest one.
+Status ApplyCommits(const std::vector<LogFile>& commits, const storage::ObjectStorePtr& store,
+                    const ReplayOptions& options, Reconciler* rec, ReplayState* state) {
+  p::ParseOptions po;
+  po.keep_stats = options.keep_stats;
+  for (auto it = commits.rbegin(); it != commits.rend(); ++it) {
+    storage::Location loc{store, it->meta.key};
+    auto buf = loc.store->Get(loc.key);
+    if (!buf.ok()) return buf.status().WithContext(fmt::format("commit of version {}", it->version));
+    DELTA_ASSIGN_OR_RAISE(
+        auto actions, p::ParseJsonActions(std::string_view(reinterpret_cast<const char*>((*buf)->data()),
+                                                           static_cast<size_t>((*buf)->size())),
+                                          loc.uri(), po));
+    if (it == commits.rbegin()) {
+      for (auto& a : actions) {
+        if (auto* ci = std::get_if<p::CommitInfo>(&a)) {
+          state->latest_commit_info = *ci;
+          break;
+        }
+      }
+    }
+    DELTA_RETURN_NOT_OK(rec->ApplyCommit(std::move(actions)));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ReplayState> ReplayIncremental(const storage::Location& table_root, const ReplayState& base,
+                                      const std::vector<LogFile>& new_commits, const ReplayOptions& options) {
+  ReplayState state;
+  Reconciler rec(RootPathForKeys(table_root), &state);
+  DELTA_RETURN_NOT_OK(ApplyCommits(new_commits, table_root.store, options, &rec, &state));
+  rec.ApplyOlderState(base);
+  return state;
+}
+
+Result<ReplayState> ReplayLog(const storage::Location& table_root, const LogSegment& segment,
+                              const ReplayOptions& options) {
+  ReplayState state;
+  Reconciler rec(RootPathForKeys(table_root), &state);
+  DELTA_RETURN_NOT_OK(ApplyCommits(segment.commits, segment.log_root.store, options, &rec, &state));
+  // Checkpoint: parts (or the v2 top-level file and its sidecars) decoded in parallel, applied in
+  // order.
+  if (!segment.checkpoint_parts.empty()) {
+    std::vector<storage::Location> files;
+    std::vector<bool> is_json;
+    for (const auto& f : segment.checkpoint_parts) {
+      files.push_back(storage::Location{segment.log_root.store, f.meta.key});
+      is_json.push_back(f.type == LogFileType::kV2Checkpoint && f.is_json);
+    }
+    auto read_all = [&](const std::vector<storage::Location>& fs, const std::vector<bool>& js)
+        -> Result<std::vector<std::vector<p::Action>>> {
+      std::vector<Result<std::vector<p::Action>>> results(fs.size(), Status::Internal("not read"));
+      auto work = [&](int64_t i) -> Status {
+        results[static_cast<size_t>(i)] = ReadCheckpointFile(fs[static_cast<size_t>(i)], js[static_cast<size_t>(i)], options);
+        return Status::OK();
+      };
+      if (fs.size() > 1 && options.num_threads > 1) {
+        ThreadPool pool(std::min<int>(options.num_threads, static_cast<int>(fs.size())));
+        DELTA_RETURN_NOT_OK(pool.ParallelFor(static_cast<int64_t>(fs.size()), work));
+      } else {
+        for (size_t i = 0; i < fs.size(); ++i) DELTA_RETURN_NOT_OK(work(static_cast<int64_t>(i)));
+      }
+      std::vector<std::vector<p::Action>> out;
+      for (auto& r : results) {
+        if (!r.ok()) return r.status();
+        out.push_back(std::move(*r));
+      }
+      return out;
+    };
+    DELTA_ASSIGN_OR_RAISE(auto parts, read_all(files, is_json));
+    std::vector<storage::Location> sidecars;
+    for (auto& part : parts) {
+      for (auto& a : part) {
+        if (auto* s = std::get_if<p::Sidecar>(&a)) {
+          // PROTOCOL.md "Sidecar File Information": relative paths live in _delta_log/_sidecars/.
+          if (storage::IsAbsoluteUri(s->path)) {
+            DELTA_ASSIGN_OR_RAISE(auto loc, storage::ResolveUri(s->path));
+            sidecars.push_back(loc);
+          } else {
+            DELTA_ASSIGN_OR_RAISE(auto decoded, storage::PercentDecode(s->path));
+            DELTA_ASSIGN_OR_RAISE(auto key, storage::JoinRelativeKey(segment.log_root.Child("_sidecars").key, decoded));
+            sidecars.push_back(storage::Location{segment.log_root.store, key});
+          }
+        }
+      }
+      for (auto& a : part) rec.Apply(std::move(a), true);
+    }
+    if (!sidecars.empty()) {
+      auto sc = read_all(sidecars, std::vector<bool>(sidecars.size(), false));
+      if (!sc.ok()) {
+        return sc.status().WithContext(fmt::format("sidecar of checkpoint version {}", *segment.checkpoint_version));
+      }
+      for (auto& part : *sc) {
+        for (auto& a : part) rec.Apply(std::move(a), true);
+      }
+    }
+  }
+  if (!state.protocol) {
+    return Status::CorruptData(fmt::format("invalid Delta log {}: no protocol action in the snapshot of version {}",
+                                           segment.log_root.uri(), segment.version));
+  }
+  if (!state.metadata) {
+    return Status::CorruptData(fmt::format("invalid Delta log {}: no metaData action in the snapshot of version {}",
+                                           segment.log_root.uri(), segment.version));
+  }
+  return state;
+}
+
+}  // namespace delta::log
