@@ -84,8 +84,9 @@ ExprPtr Expression::MakeNode(ExprKind kind, std::vector<ExprPtr> children, TypeP
 namespace {
 
 bool IsReservedWord(std::string_view s) {
-  static constexpr std::string_view kWords[] = {"AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE", "BETWEEN",
-                                                "DATE", "TIMESTAMP", "TIMESTAMP_NTZ", "DOUBLE", "X"};
+  // Words the parser never reads as a column name. Type words (DATE, TIMESTAMP, ...) only start a
+  // literal when a string follows, which never happens after a column.
+  static constexpr std::string_view kWords[] = {"AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE", "BETWEEN"};
   for (std::string_view w : kWords) {
     if (w.size() != s.size()) continue;
     bool eq = true;
