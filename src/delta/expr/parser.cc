@@ -102,6 +102,7 @@ class Parser {
         while (j < n && IsDigit(text_[j])) ++j;
         if (j < n && text_[j] == '.') {
           ++j;
+          if (j >= n || !IsDigit(text_[j])) return Error("expected digits after '.'", j);
           while (j < n && IsDigit(text_[j])) ++j;
         }
         if (j < n && (text_[j] == 'e' || text_[j] == 'E')) {

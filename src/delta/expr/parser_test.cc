@@ -145,6 +145,7 @@ TEST(ParserTest, Errors) {
       {"a = 1e999", "expected a finite number"},
       {"a.", "expected a column name at 2"},
       {"a = -b", "expected a number after '-' at 5"},
+      {"a IN (25.)", "expected digits after '.' at 9"},
   };
   for (const auto& c : cases) {
     auto r = ParsePredicate(c.text);
