@@ -227,42 +227,7 @@ Status RunCat(const CatOptions& o) {
   opts.num_threads = o.threads;
   DELTA_ASSIGN_OR_RAISE(auto reader, pq::FileReader::Open(std::move(file), std::move(opts)));
   DELTA_ASSIGN_OR_RAISE(auto stream, reader->GetRecordBatchReader());
-  int64_t left = o.limit < 0 ? INT64_MAX : o.limit;
-  std::vector<std::string> header;
-  for (const auto& f : stream->schema()->fields()) header.push_back(f->name);
-  std::vector<std::vector<std::string>> table_rows;
-  std::string out;
-  if (o.format == "csv") {
-    for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + header[i];
-    out += "\n";
-  }
-  while (left > 0) {
-    DELTA_ASSIGN_OR_RAISE(auto batch, stream->Next());
-    if (!batch) break;
-    const int64_t n = std::min(left, batch->num_rows);
-    for (int64_t r = 0; r < n; ++r) {
-      if (o.format == "jsonl") {
-        AppendJsonRow(*batch, r, &out);
-        out.push_back('\n');
-      } else if (o.format == "csv") {
-        AppendCsvRow(*batch, r, &out);
-        out.push_back('\n');
-      } else {
-        std::vector<std::string> cells;
-        for (int c = 0; c < batch->num_columns(); ++c) {
-          cells.push_back(batch->column(c)->IsNull(r) ? "null" : ValueText(*batch->column(c), r));
-        }
-        table_rows.push_back(std::move(cells));
-      }
-      if (out.size() > (1 << 20)) {
-        DELTA_RETURN_NOT_OK(WriteStdout(out));
-        out.clear();
-      }
-    }
-    left -= n;
-  }
-  if (o.format == "table") out += FormatTable(header, table_rows);
-  return WriteStdout(out);
+  return PrintRecordBatches(stream.get(), o.format, o.limit);
 }
 
 // ------------------------------------------------------------------ copy

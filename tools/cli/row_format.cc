@@ -1,10 +1,13 @@
 #include "row_format.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "delta/util/macros.h"
 
 namespace delta::cli {
 
@@ -308,5 +311,56 @@ std::string FormatTable(const std::vector<std::string>& header, const std::vecto
   for (const auto& r : rows) line(r);
   return out;
 }
+
+namespace {
+Status WriteOut(const std::string& s) {
+  if (s.empty()) return Status::OK();
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) return Status::IOError("cannot write to standard output");
+  return Status::OK();
+}
+}  // namespace
+
+Status PrintRecordBatches(columnar::RecordBatchReader* stream, const std::string& format, int64_t limit) {
+  if (format != "jsonl" && format != "csv" && format != "table") {
+    return Status::InvalidArgument(fmt::format("unknown format '{}' (expected jsonl, csv or table)", format));
+  }
+  int64_t left = limit < 0 ? INT64_MAX : limit;
+  std::vector<std::string> header;
+  for (const auto& f : stream->schema()->fields()) header.push_back(f->name);
+  std::vector<std::vector<std::string>> table_rows;
+  std::string out;
+  if (format == "csv") {
+    for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + header[i];
+    out += "\n";
+  }
+  while (left > 0) {
+    DELTA_ASSIGN_OR_RAISE(auto batch, stream->Next());
+    if (!batch) break;
+    const int64_t n = std::min(left, batch->num_rows);
+    for (int64_t r = 0; r < n; ++r) {
+      if (format == "jsonl") {
+        AppendJsonRow(*batch, r, &out);
+        out.push_back('\n');
+      } else if (format == "csv") {
+        AppendCsvRow(*batch, r, &out);
+        out.push_back('\n');
+      } else {
+        std::vector<std::string> cells;
+        for (int c = 0; c < batch->num_columns(); ++c) {
+          cells.push_back(batch->column(c)->IsNull(r) ? "null" : ValueText(*batch->column(c), r));
+        }
+        table_rows.push_back(std::move(cells));
+      }
+      if (out.size() > (1 << 20)) {
+        DELTA_RETURN_NOT_OK(WriteOut(out));
+        out.clear();
+      }
+    }
+    left -= n;
+  }
+  if (format == "table") out += FormatTable(header, table_rows);
+  return WriteOut(out);
+}
+
 
 }  // namespace delta::cli

@@ -36,6 +36,10 @@ std::string FormatTable(const std::vector<std::string>& header, const std::vecto
 // Calendar helpers (proleptic Gregorian), exposed for tests.
 /// "YYYY-MM-DD" for days since 1970-01-01.
 std::string FormatDate(int64_t days);
+
+/// Prints every batch of `reader` to stdout as jsonl (canonical rows), csv (with a header) or an
+/// aligned table, at most `limit` rows (negative: all). InvalidArgument for another format.
+Status PrintRecordBatches(columnar::RecordBatchReader* reader, const std::string& format, int64_t limit);
 /// "YYYY-MM-DDTHH:MM:SS.ffffff" (+ "Z" when utc) for microseconds since the epoch.
 std::string FormatTimestampMicros(int64_t micros, bool utc);
 /// Decimal text of a 128-bit unscaled value with `scale` fraction digits.

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <mutex>
 #include <unordered_set>
 
@@ -111,8 +113,129 @@ p::StringMap StrMap(const ArrayData* m, int64_t i) {
   return out;
 }
 
+// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yy + (*m <= 2);
+}
+
+void AppendJsonText(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      out->append(fmt::format("\\u{:04x}", c));
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+}
+
+// One value of a stats_parsed struct as the JSON the `stats` column would hold
+// (PROTOCOL.md "Per-file Statistics": dates as strings, timestamps as ISO-8601 strings).
+void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
+  if (!a.IsValid(i)) {
+    out->append("null");
+    return;
+  }
+  switch (a.type->id()) {
+    case TypeId::kBool: out->append(a.GetBool(i) ? "true" : "false"); break;
+    case TypeId::kInt8: out->append(std::to_string(a.values<int8_t>()[i])); break;
+    case TypeId::kInt16: out->append(std::to_string(a.values<int16_t>()[i])); break;
+    case TypeId::kInt32: out->append(std::to_string(a.values<int32_t>()[i])); break;
+    case TypeId::kInt64: out->append(std::to_string(a.values<int64_t>()[i])); break;
+    case TypeId::kFloat32: {
+      float v = a.values<float>()[i];
+      out->append(std::isfinite(v) ? fmt::format("{}", v) : "null");
+      break;
+    }
+    case TypeId::kFloat64: {
+      double v = a.values<double>()[i];
+      out->append(std::isfinite(v) ? fmt::format("{}", v) : "null");
+      break;
+    }
+    case TypeId::kString:
+    case TypeId::kLargeString: AppendJsonText(a.GetView(i), out); break;
+    case TypeId::kDate32: {
+      int64_t y; unsigned m, d;
+      CivilFromDays(a.values<int32_t>()[i], &y, &m, &d);
+      out->append(fmt::format("\"{:04d}-{:02d}-{:02d}\"", y, m, d));
+      break;
+    }
+    case TypeId::kTimestamp: {
+      int64_t v = a.values<int64_t>()[i];
+      int64_t micros = v;
+      switch (a.type->unit()) {
+        case columnar::TimeUnit::kSecond: micros = v * 1000000; break;
+        case columnar::TimeUnit::kMilli: micros = v * 1000; break;
+        case columnar::TimeUnit::kMicro: break;
+        case columnar::TimeUnit::kNano: micros = v >= 0 ? v / 1000 : -((-v + 999) / 1000); break;
+      }
+      int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
+      int64_t rem = micros - days * 86400000000LL;
+      int64_t y; unsigned m, d;
+      CivilFromDays(days, &y, &m, &d);
+      int64_t secs = rem / 1000000;
+      out->append(fmt::format("\"{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}\"", y, m, d, secs / 3600, (secs / 60) % 60,
+                              secs % 60, (rem % 1000000) / 1000, a.type->timezone().empty() ? "" : "Z"));
+      break;
+    }
+    case TypeId::kDecimal128: {
+      __int128 v;
+      std::memcpy(&v, a.GetFixed(i).data(), 16);
+      bool neg = v < 0;
+      unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+      std::string digits;
+      do {
+        digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+        u /= 10;
+      } while (u != 0);
+      int scale = a.type->scale();
+      while (static_cast<int>(digits.size()) <= scale) digits.push_back('0');
+      std::string text(digits.rbegin(), digits.rend());
+      if (scale > 0) text.insert(text.size() - static_cast<size_t>(scale), ".");
+      if (neg) out->push_back('-');
+      out->append(text);
+      break;
+    }
+    case TypeId::kStruct: {
+      out->push_back('{');
+      bool first = true;
+      const auto& fields = a.type->children();
+      for (size_t c = 0; c < fields.size(); ++c) {
+        if (!a.children[c]->IsValid(a.offset + i)) continue;
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonText(fields[c]->name, out);
+        out->push_back(':');
+        AppendStatsValue(*a.children[c], a.offset + i, out);
+      }
+      out->push_back('}');
+      break;
+    }
+    default: out->append("null"); break;
+  }
+}
+
+// Rebuilds the JSON `stats` of an add from a checkpoint's `stats_parsed` struct.
+void StatsStructToJson(const ArrayData& stats, int64_t i, std::string* out) {
+  AppendStatsValue(stats, i, out);
+}
+
 struct CheckpointColumns {
   // add
+  const ArrayData* add_stats_parsed = nullptr;
   const ArrayData *add = nullptr, *add_path, *add_pv, *add_size, *add_mtime, *add_dc, *add_stats, *add_tags, *add_dv,
                   *add_base_row_id, *add_drcv, *add_cp;
   const ArrayData *dv_type = nullptr, *dv_path, *dv_offset, *dv_size, *dv_card;
@@ -159,6 +282,7 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
     c.add_mtime = Child(c.add, p::kModificationTime);
     c.add_dc = Child(c.add, p::kDataChange);
     c.add_stats = Child(c.add, p::kStats);
+    c.add_stats_parsed = Child(c.add, "stats_parsed");
     c.add_tags = Child(c.add, p::kTags);
     c.add_dv = Child(c.add, p::kDeletionVector);
     c.add_base_row_id = Child(c.add, p::kBaseRowId);
@@ -203,6 +327,9 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
       a.modification_time = Int(c.add_mtime, k).value_or(0);
       a.data_change = Bool(c.add_dc, k).value_or(true);
       if (c.add_stats) a.stats = Str(c.add_stats, k).value_or("");
+      if (a.stats.empty() && c.add_stats_parsed && Valid(c.add_stats_parsed, k)) {
+        StatsStructToJson(*c.add_stats_parsed, k, &a.stats);
+      }
       if (c.add_tags) a.tags = StrMap(c.add_tags, k);
       a.deletion_vector = ReadDv(c.add_dv, c.dv_type, c.dv_path, c.dv_offset, c.dv_size, c.dv_card, k);
       a.base_row_id = Int(c.add_base_row_id, k);
@@ -323,9 +450,14 @@ std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bo
   for (const auto& f : schema.fields()) {
     const std::string& name = f->name;
     if (name == p::kAdd && f->type->id() == TypeId::kStruct) {
+      bool has_json_stats = false;
+      for (const auto& c : f->type->children()) has_json_stats |= c->name == p::kStats;
       for (const auto& c : f->type->children()) {
-        // stats_parsed / partitionValues_parsed duplicate what the JSON columns hold.
-        if (c->name == "stats_parsed" || c->name == "partitionValues_parsed") continue;
+        // partitionValues_parsed duplicates partitionValues; stats_parsed duplicates stats and
+        // is only read when a checkpoint has no JSON stats column (then the add's stats are
+        // rebuilt from it).
+        if (c->name == "partitionValues_parsed") continue;
+        if (c->name == "stats_parsed" && (has_json_stats || !keep_stats)) continue;
         if (c->name == p::kStats && !keep_stats) continue;
         cols.push_back(name + "." + c->name);
       }

@@ -128,7 +128,18 @@ Result<FieldPtr> ParseField(dom::element f, const std::string& parent_path) {
   const std::string path = JoinPath(parent_path, name);
   dom::element type;
   if (obj["type"].get(type) != simdjson::SUCCESS) return Invalid(fmt::format("field '{}' has no \"type\"", path));
-  DELTA_ASSIGN_OR_RAISE(ParsedType parsed, ParseType(type, path));
+  // Geospatial types (PROTOCOL.md "Geospatial Types") are recognised so the log can be described;
+  // their values (WKB) surface as binary and the scan refuses the table (kUnreadableTypeKey).
+  std::string_view type_name;
+  std::string unreadable;
+  ParsedType parsed;
+  if (type.get_string().get(type_name) == simdjson::SUCCESS &&
+      (Trim(type_name).substr(0, 8) == "geometry" || Trim(type_name).substr(0, 9) == "geography")) {
+    parsed.type = columnar::Binary();
+    unreadable = std::string(Trim(type_name));
+  } else {
+    DELTA_ASSIGN_OR_RAISE(parsed, ParseType(type, path));
+  }
   bool nullable = true;
   dom::element nullable_el;
   if (obj["nullable"].get(nullable_el) == simdjson::SUCCESS &&
@@ -143,6 +154,7 @@ Result<FieldPtr> ParseField(dom::element f, const std::string& parent_path) {
     DELTA_ASSIGN_OR_RAISE(md, ParseMetadata(md_el, path));
   }
   if (parsed.variant) md.emplace_back(kVariantMetadataKey, "true");
+  if (!unreadable.empty()) md.emplace_back(kUnreadableTypeKey, unreadable);
   return columnar::MakeField(std::string(name), std::move(parsed.type), nullable, std::move(md));
 }
 

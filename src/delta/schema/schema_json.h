@@ -37,6 +37,9 @@ inline constexpr const char* kPrivateMetadataPrefix = "__deltacpp.";
 inline constexpr const char* kJsonMetadataKeysKey = "__deltacpp.json_keys";
 /// Private field metadata key marking a field of Delta type "variant" (value "true").
 inline constexpr const char* kVariantMetadataKey = "__deltacpp.variant";
+/// Set on fields whose Delta type we recognise but cannot read (geometry/geography): the value is
+/// the type name. Such fields parse as binary so the log can be described.
+inline constexpr const char* kUnreadableTypeKey = "__deltacpp.unreadable_type";
 
 /// Parses metaData.schemaString (a JSON "struct" type) into a columnar schema.
 /// Errors: CorruptData("invalid schemaString: ...") for malformed JSON or a malformed type

@@ -243,6 +243,10 @@ Status Snapshot::CheckReadSupported() const {
   Status st = p::CheckReadSupported(*state_.protocol);
   if (!st.ok()) return st.WithContext(fmt::format("table {}", table_root_.uri()));
   for (const auto& f : schema_->fields()) {
+    if (auto t = f->GetMetadata(schema::kUnreadableTypeKey)) {
+      return Status::Unsupported(fmt::format("table {}: column '{}' has type {}, which this reader does not support",
+                                             table_root_.uri(), f->name, *t));
+    }
     if (f->GetMetadata(schema::kVariantMetadataKey) || SchemaHasVariant(*f->type)) {
       return Status::Unsupported(fmt::format("table {}: column '{}' uses the variant type, which this reader does not support",
                                              table_root_.uri(), f->name));
