@@ -108,8 +108,9 @@ bool ParseTimestampText(std::string_view s, int64_t* micros, bool* has_zone) {
     }
   }
   if (pos != s.size()) return false;
-  // Years are limited to 6 digits, so this cannot overflow int64 microseconds.
-  *micros = ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_sec) * 1000000 + frac_us;
+  const __int128 us = (static_cast<__int128>(days) * 86400 + h * 3600 + mi * 60 + sec - offset_sec) * 1000000 + frac_us;
+  if (us < INT64_MIN || us > INT64_MAX) return false;  // beyond the int64 microsecond range
+  *micros = static_cast<int64_t>(us);
   if (has_zone) *has_zone = zone;
   return true;
 }

@@ -189,6 +189,8 @@ TEST(LiteralUtilTest, DecimalsAndDates) {
   int64_t us;
   ASSERT_TRUE(ParseTimestampText("1969-12-31T23:59:59.999Z", &us));
   EXPECT_EQ(us, -1000);
+  EXPECT_FALSE(ParseTimestampText("860822-01-01", &us));  // beyond int64 microseconds
+  ASSERT_TRUE(ParseDateText("860822-01-01", &days));
   auto cmp = CompareScalars(Scalar{columnar::Decimal128(5, 2), static_cast<__int128>(150)},
                             Scalar{columnar::Decimal128(3, 1), static_cast<__int128>(15)});
   EXPECT_EQ(cmp, 0);
