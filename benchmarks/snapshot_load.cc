@@ -21,13 +21,11 @@
 // Thread-safety: a single-threaded program (snapshot loading uses its own pool).
 #include <sys/resource.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -321,8 +319,8 @@ Status WriteCheckpointPart(const fs::path& log_dir, int part, int parts, int64_t
   return Status::OK();
 }
 
-std::string JsonEscapeless(std::string_view s) {
-  // The generated stats contain quotes: embed them as a JSON string.
+std::string JsonString(std::string_view s) {
+  // The stats are JSON text themselves: embed them as a JSON string (quotes escaped).
   std::string out;
   out.reserve(s.size() + 16);
   out.push_back('"');
@@ -338,14 +336,14 @@ std::string AddLine(const FileProps& f) {
   return fmt::format(
       "{{\"add\":{{\"path\":\"{}\",\"partitionValues\":{{\"date\":\"{}\"}},\"size\":{},\"modificationTime\":{},"
       "\"dataChange\":true,\"stats\":{},\"tags\":null,\"deletionVector\":null}}}}\n",
-      f.path, f.date, f.size, f.modification_time, JsonEscapeless(f.stats));
+      f.path, f.date, f.size, f.modification_time, JsonString(f.stats));
 }
 
 std::string RemoveLine(const FileProps& f, int64_t ts) {
   return fmt::format(
       "{{\"remove\":{{\"path\":\"{}\",\"deletionTimestamp\":{},\"dataChange\":true,\"extendedFileMetadata\":true,"
       "\"partitionValues\":{{\"date\":\"{}\"}},\"size\":{},\"stats\":{},\"tags\":null,\"deletionVector\":null}}}}\n",
-      f.path, ts, f.date, f.size, JsonEscapeless(f.stats));
+      f.path, ts, f.date, f.size, JsonString(f.stats));
 }
 
 struct GenArgs {
