@@ -162,8 +162,6 @@ Result<std::vector<ScanFile>> Scan::PlanFiles(ScanMetrics* metrics) const {
   return out;
 }
 
-namespace {
-
 // Loads the deletion vector of a file (PROTOCOL.md "Deletion Vectors"): inline, relative to the
 // table root ('u'), or an absolute path ('p').
 Result<dv::DeletedRows> LoadDeletionVector(const storage::Location& root, const dv::DeletionVectorDescriptor& d,
@@ -201,6 +199,8 @@ Result<dv::DeletedRows> LoadDeletionVector(const storage::Location& root, const 
   return r;
 }
 
+namespace {
+
 // Finds the file column that holds a Delta column: by name (kNone), physical name (kName), or
 // field id first (kId).
 int FindFileColumn(const columnar::Schema& file_schema, const columnar::Field& field, schema::ColumnMappingMode mode) {
@@ -226,13 +226,17 @@ int FindFileColumn(const columnar::Schema& file_schema, const columnar::Field& f
 }  // namespace
 
 Result<std::vector<RecordBatchPtr>> Scan::ReadFile(const ScanFile& file) const {
+  return ReadFile(file, ReadFileOptions{});
+}
+
+Result<std::vector<RecordBatchPtr>> Scan::ReadFile(const ScanFile& file, const ReadFileOptions& options) const {
   const State& st = *state_;
   const protocol::Add& add = *file.add;
   DELTA_ASSIGN_OR_RAISE(auto loc, storage::ResolveDataFile(snapshot_->table_root(), add.path));
   std::string file_uri = loc.uri();
   // Deletion vector first: a missing DV file fails the scan before any data is decoded.
   std::optional<dv::DeletedRows> deleted;
-  if (add.deletion_vector) {
+  if (add.deletion_vector && options.apply_deletion_vector) {
     DELTA_ASSIGN_OR_RAISE(auto dv_rows, LoadDeletionVector(snapshot_->table_root(), *add.deletion_vector, file_uri));
     deleted = std::move(dv_rows);
   }
@@ -252,6 +256,25 @@ Result<std::vector<RecordBatchPtr>> Scan::ReadFile(const ScanFile& file) const {
       file_col[static_cast<size_t>(i)] = idx;
       columns.push_back(file_schema->field(idx)->name);
     }
+  }
+  // Extra columns (ReadFileOptions) by exact file name.
+  std::vector<int> extra_col(options.extra_file_columns.size(), -1);
+  for (size_t i = 0; i < options.extra_file_columns.size(); ++i) {
+    int idx = file_schema->GetFieldIndex(options.extra_file_columns[i]->name);
+    if (idx >= 0) {
+      extra_col[i] = idx;
+      columns.push_back(file_schema->field(idx)->name);
+    }
+  }
+  columnar::SchemaPtr out_schema = st.output_schema;
+  columnar::SchemaPtr batch_schema = st.read_schema;
+  if (!options.extra_file_columns.empty()) {
+    std::vector<columnar::FieldPtr> fields = st.output_schema->fields();
+    fields.insert(fields.end(), options.extra_file_columns.begin(), options.extra_file_columns.end());
+    out_schema = std::make_shared<columnar::Schema>(std::move(fields));
+    fields = st.read_schema->fields();
+    fields.insert(fields.end(), options.extra_file_columns.begin(), options.extra_file_columns.end());
+    batch_schema = std::make_shared<columnar::Schema>(std::move(fields));
   }
   std::sort(columns.begin(), columns.end());
   columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
@@ -302,16 +325,32 @@ Result<std::vector<RecordBatchPtr>> Scan::ReadFile(const ScanFile& file) const {
       if (!coerced.ok()) return coerced.status().WithContext(file_uri);
       cols.push_back(std::move(*coerced));
     }
+    // Extra file columns, filtered together with the others below.
+    for (size_t i = 0; i < options.extra_file_columns.size(); ++i) {
+      const auto& field = options.extra_file_columns[i];
+      if (extra_col[i] < 0) {
+        DELTA_ASSIGN_OR_RAISE(auto arr, columnar::MakeArrayOfNulls(field->type, rg_rows));
+        cols.push_back(std::move(arr));
+        continue;
+      }
+      int ridx = raw->schema->GetFieldIndex(file_schema->field(extra_col[i])->name);
+      if (ridx < 0) return Status::Internal(fmt::format("projected column missing in {}", file_uri));
+      auto coerced = schema::CoerceToDeltaType(raw->columns[static_cast<size_t>(ridx)], field->type, field->name,
+                                               schema::ColumnMappingMode::kNone);
+      if (!coerced.ok()) return coerced.status().WithContext(file_uri);
+      cols.push_back(std::move(*coerced));
+    }
     auto batch = std::make_shared<RecordBatch>();
-    batch->schema = st.read_schema;
+    batch->schema = batch_schema;
     batch->num_rows = rg_rows;
     batch->columns = std::move(cols);
-    // Deletion vector rows of this row group.
-    if (deleted && deleted->cardinality() > 0) {
+    // Deletion vector rows of this row group, then the caller's mask.
+    if ((deleted && deleted->cardinality() > 0) || options.row_mask) {
       int64_t nbytes = (rg_rows + 7) / 8;
       std::vector<uint8_t> keep(static_cast<size_t>(nbytes), 0xFF);
       if (rg_rows % 8) keep.back() = static_cast<uint8_t>((1u << (rg_rows % 8)) - 1);
-      deleted->ClearDeleted(static_cast<uint64_t>(row_base), rg_rows, keep.data());
+      if (deleted) deleted->ClearDeleted(static_cast<uint64_t>(row_base), rg_rows, keep.data());
+      if (options.row_mask) DELTA_RETURN_NOT_OK(options.row_mask(row_base, rg_rows, keep.data()));
       int64_t kept = 0;
       for (auto b : keep) kept += __builtin_popcount(b);
       if (kept != rg_rows) {
@@ -328,9 +367,12 @@ Result<std::vector<RecordBatchPtr>> Scan::ReadFile(const ScanFile& file) const {
     }
     // Project to the output columns.
     auto outb = std::make_shared<RecordBatch>();
-    outb->schema = st.output_schema;
+    outb->schema = out_schema;
     outb->num_rows = batch->num_rows;
     for (int src : st.output_from_read) outb->columns.push_back(batch->columns[static_cast<size_t>(src)]);
+    for (size_t i = 0; i < options.extra_file_columns.size(); ++i) {
+      outb->columns.push_back(batch->columns[static_cast<size_t>(read_schema.num_fields()) + i]);
+    }
     row_base += rg_rows;
     if (outb->num_rows > 0 || out.empty()) out.push_back(std::move(outb));
   }

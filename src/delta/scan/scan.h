@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "delta/columnar/array.h"
 #include "delta/columnar/c_abi.h"
 #include "delta/columnar/scalar.h"
+#include "delta/dv/deletion_vector.h"
 #include "delta/expr/expression.h"
 #include "delta/table/table.h"
 #include "delta/util/result.h"
@@ -43,6 +45,27 @@ struct ScanMetrics {
   int64_t files_pruned_by_partition = 0;
   int64_t files_skipped_by_stats = 0;
 };
+
+/// Options of Scan::ReadFile beyond the scan's own settings (change data feed and engines that
+/// need other row selections than "live rows").
+struct ReadFileOptions {
+  /// Apply the deletion vector of the file's add action (the default). Off: every physical row
+  /// of the file is a candidate.
+  bool apply_deletion_vector = true;
+  /// Called once per row group, after the deletion vector and before the row filter, with the
+  /// file row index of the group's first row, its row count and the keep bitmap (LSB-first, one
+  /// bit per row, ceil(n / 8) bytes): clears the bits of rows to drop. An error fails the read.
+  std::function<Status(int64_t first_row, int64_t num_rows, uint8_t* keep)> row_mask;
+  /// Columns read from the file by exact (physical) name and appended after the output columns,
+  /// coerced to the given types; nulls when the file lacks one (e.g. `_change_type` of CDC files).
+  std::vector<columnar::FieldPtr> extra_file_columns;
+};
+
+/// Loads the deletion vector `d` of `data_file` (named in errors) stored relative to the table
+/// `root` or inline (PROTOCOL.md "Deletion Vectors"). NotFound for a missing DV file,
+/// CorruptData for undecodable content.
+Result<dv::DeletedRows> LoadDeletionVector(const storage::Location& root, const dv::DeletionVectorDescriptor& d,
+                                           const std::string& data_file);
 
 class Scan;
 
@@ -108,6 +131,9 @@ class Scan {
   /// partition columns, mapping and the row filter applied. Errors name the file: NotFound for
   /// a missing data or deletion-vector file, CorruptData for undecodable content.
   Result<std::vector<columnar::RecordBatchPtr>> ReadFile(const ScanFile& file) const;
+  /// ReadFile with other row selections / extra file columns (see ReadFileOptions). The batches'
+  /// schema is schema() followed by options.extra_file_columns. Same errors as ReadFile.
+  Result<std::vector<columnar::RecordBatchPtr>> ReadFile(const ScanFile& file, const ReadFileOptions& options) const;
 
   /// Plans and streams every matching row; files are read ahead up to files_in_flight.
   Result<std::unique_ptr<columnar::RecordBatchReader>> Execute() const;
