@@ -366,23 +366,44 @@ Result<std::optional<Action>> ParseActionObject(const object& line_obj, const Pa
 }  // namespace
 
 std::optional<int64_t> Add::NumLiveRecords() const {
-  // Only numRecords is needed: find it without parsing the (possibly large) stats document.
+  // Only the top-level numRecords is needed: find it without parsing the (possibly large) stats
+  // document. Keys are matched at nesting depth 1 only, so a data column called "numRecords"
+  // inside minValues / maxValues / nullCount is not mistaken for it.
   static constexpr std::string_view kKey = "\"numRecords\"";
-  size_t pos = stats.find(kKey);
-  if (pos == std::string::npos) return std::nullopt;
-  pos += kKey.size();
-  while (pos < stats.size() && (stats[pos] == ' ' || stats[pos] == ':' || stats[pos] == '\t')) ++pos;
-  bool any = false;
-  int64_t v = 0;
-  while (pos < stats.size() && stats[pos] >= '0' && stats[pos] <= '9') {
-    if (v > (INT64_MAX - 9) / 10) return std::nullopt;
-    v = v * 10 + (stats[pos] - '0');
-    any = true;
+  const size_t n = stats.size();
+  int depth = 0;
+  size_t pos = 0;
+  while (pos < n) {
+    char c = stats[pos];
+    if (c == '"') {
+      size_t begin = pos;
+      ++pos;
+      while (pos < n && stats[pos] != '"') pos += stats[pos] == '\\' ? 2 : 1;
+      if (pos >= n) return std::nullopt;  // unterminated string
+      ++pos;
+      if (depth != 1 || std::string_view(stats).substr(begin, pos - begin) != kKey) continue;
+      size_t q = pos;
+      while (q < n && (stats[q] == ' ' || stats[q] == '\t' || stats[q] == '\n' || stats[q] == '\r')) ++q;
+      if (q >= n || stats[q] != ':') continue;  // a string value, not a key
+      ++q;
+      while (q < n && (stats[q] == ' ' || stats[q] == '\t' || stats[q] == '\n' || stats[q] == '\r')) ++q;
+      bool any = false;
+      int64_t v = 0;
+      while (q < n && stats[q] >= '0' && stats[q] <= '9') {
+        if (v > (INT64_MAX - 9) / 10) return std::nullopt;
+        v = v * 10 + (stats[q] - '0');
+        any = true;
+        ++q;
+      }
+      if (!any) return std::nullopt;
+      if (deletion_vector) v -= deletion_vector->cardinality;
+      return v;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if (c == '}' || c == ']') --depth;
     ++pos;
   }
-  if (!any) return std::nullopt;
-  if (deletion_vector) v -= deletion_vector->cardinality;
-  return v;
+  return std::nullopt;
 }
 
 Result<std::vector<Action>> ParseJsonActions(std::string_view content, std::string_view file,
