@@ -212,9 +212,6 @@ Result<LogSegment> SegmentFromListing(const storage::Location& table_root, const
   for (int64_t v = first; v <= target; ++v) {
     auto it = l.commits.find(v);
     if (it == l.commits.end()) {
-      if (!seg.checkpoint_version && l.commits.empty()) {
-        return Status::NotFound(fmt::format("no Delta table at {}: _delta_log has no commit or checkpoint", table_root.uri()));
-      }
       if (v == 0 || (!seg.checkpoint_version && v == first)) {
         return Status::CorruptData(fmt::format(
             "cannot reconstruct version {} of {}: commit {} is missing and no checkpoint at or before version {}",
