@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -233,6 +234,23 @@ void StatsStructToJson(const ArrayData& stats, int64_t i, std::string* out) {
   AppendStatsValue(stats, i, out);
 }
 
+// What one checkpoint file holds: its add actions apart (the bulk, applied without variant
+// wrapping or key hashing) and everything else.
+struct CheckpointContent {
+  std::vector<p::Add> adds;
+  std::vector<p::Action> others;
+  // When set, adds are decoded in place into slots[0 .. slot_capacity) instead of `adds`:
+  // the caller pre-sized one vector for every part, so no add is moved after decoding.
+  p::Add* slots = nullptr;
+  int64_t slot_capacity = 0;
+  int64_t slot_count = 0;
+
+  p::Add* NextAdd() {
+    if (slots != nullptr) return slot_count < slot_capacity ? &slots[slot_count++] : nullptr;
+    return &adds.emplace_back();
+  }
+};
+
 struct CheckpointColumns {
   // add
   const ArrayData* add_stats_parsed = nullptr;
@@ -268,7 +286,8 @@ Status CheckpointError(const storage::Location& file, int64_t row, std::string_v
 }
 
 Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::Location& file, int64_t row_base,
-                             std::vector<p::Action>* out) {
+                             CheckpointContent* content) {
+  std::vector<p::Action>* out = &content->others;
   CheckpointColumns c;
   auto col = [&](std::string_view name) -> const ArrayData* {
     int idx = batch.schema->GetFieldIndex(std::string(name));
@@ -316,7 +335,9 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
   for (int64_t i = 0; i < batch.num_rows; ++i) {
     if (Valid(c.add, i)) {
       int64_t k = c.add->offset + i;
-      p::Add a;
+      p::Add* slot = content->NextAdd();
+      if (slot == nullptr) return CheckpointError(file, row_base + i, "more add actions than rows in the footer");
+      p::Add& a = *slot;
       auto path = Str(c.add_path, k);
       if (!path || path->empty()) return CheckpointError(file, row_base + i, "add action without a path");
       a.path = std::move(*path);
@@ -335,7 +356,6 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
       a.base_row_id = Int(c.add_base_row_id, k);
       a.default_row_commit_version = Int(c.add_drcv, k);
       a.clustering_provider = Str(c.add_cp, k);
-      out->emplace_back(std::move(a));
       continue;
     }
     if (Valid(c.remove, i)) {
@@ -478,32 +498,87 @@ std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bo
 
 }  // namespace
 
-Result<std::vector<p::Action>> ReadCheckpointFile(const storage::Location& file, bool is_json,
-                                                  const ReplayOptions& options) {
-  if (is_json) {
+namespace {
+
+// One checkpoint file being read: JSON files are parsed when opened; Parquet files are opened
+// (footer, projection) first so every part's row count is known before any row is decoded.
+struct CheckpointPart {
+  storage::Location file;
+  bool is_json = false;
+  std::unique_ptr<parquet::FileReader> reader;
+  int64_t rows = 0;
+  CheckpointContent content;
+};
+
+Status OpenCheckpointPart(const ReplayOptions& options, CheckpointPart* part) {
+  const storage::Location& file = part->file;
+  if (part->is_json) {
     DELTA_ASSIGN_OR_RAISE(auto buf, file.store->Get(file.key));
     p::ParseOptions po;
     po.keep_stats = options.keep_stats;
-    return p::ParseJsonActions(std::string_view(reinterpret_cast<const char*>(buf->data()), static_cast<size_t>(buf->size())),
-                               file.uri(), po);
+    DELTA_ASSIGN_OR_RAISE(
+        auto actions, p::ParseJsonActions(std::string_view(reinterpret_cast<const char*>(buf->data()),
+                                                           static_cast<size_t>(buf->size())),
+                                          file.uri(), po));
+    for (auto& a : actions) {
+      if (auto* add = std::get_if<p::Add>(&a)) {
+        part->content.adds.push_back(std::move(*add));
+      } else {
+        part->content.others.push_back(std::move(a));
+      }
+    }
+    return Status::OK();
   }
   DELTA_ASSIGN_OR_RAISE(auto raf, file.store->OpenRead(file.key));
   auto opened = parquet::FileReader::Open(raf);
   if (!opened.ok()) return opened.status().WithContext(fmt::format("checkpoint {}", file.uri()));
   std::vector<std::string> cols = CheckpointProjection(*(*opened)->schema(), options.keep_stats);
-  std::vector<p::Action> out;
-  if (cols.empty()) return out;
+  if (cols.empty()) return Status::OK();
   parquet::ReaderOptions ro;
   ro.columns = std::move(cols);
   auto reader = parquet::FileReader::Open(raf, ro);
   if (!reader.ok()) return reader.status().WithContext(fmt::format("checkpoint {}", file.uri()));
+  part->reader = std::move(*reader);
+  part->rows = part->reader->num_rows();
+  if (part->rows < 0) return Status::CorruptData(fmt::format("checkpoint {}: negative row count", file.uri()));
+  return Status::OK();
+}
+
+Status DecodeCheckpointPart(CheckpointPart* part) {
+  if (!part->reader) return Status::OK();
   int64_t row_base = 0;
-  for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
-    auto batch = (*reader)->ReadRowGroup(rg);
-    if (!batch.ok()) return batch.status().WithContext(fmt::format("checkpoint {}", file.uri()));
-    DELTA_RETURN_NOT_OK(DecodeCheckpointBatch(**batch, file, row_base, &out));
+  for (int rg = 0; rg < part->reader->num_row_groups(); ++rg) {
+    auto batch = part->reader->ReadRowGroup(rg);
+    if (!batch.ok()) return batch.status().WithContext(fmt::format("checkpoint {}", part->file.uri()));
+    DELTA_RETURN_NOT_OK(DecodeCheckpointBatch(**batch, part->file, row_base, &part->content));
     row_base += (*batch)->num_rows;
   }
+  part->reader.reset();
+  return Status::OK();
+}
+
+Status ReadCheckpointContent(const storage::Location& file, bool is_json, const ReplayOptions& options,
+                             CheckpointContent* content) {
+  CheckpointPart part;
+  part.file = file;
+  part.is_json = is_json;
+  DELTA_RETURN_NOT_OK(OpenCheckpointPart(options, &part));
+  part.content.adds.reserve(static_cast<size_t>(part.rows));
+  DELTA_RETURN_NOT_OK(DecodeCheckpointPart(&part));
+  *content = std::move(part.content);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<p::Action>> ReadCheckpointFile(const storage::Location& file, bool is_json,
+                                                  const ReplayOptions& options) {
+  CheckpointContent content;
+  DELTA_RETURN_NOT_OK(ReadCheckpointContent(file, is_json, options, &content));
+  std::vector<p::Action> out;
+  out.reserve(content.adds.size() + content.others.size());
+  for (auto& a : content.others) out.push_back(std::move(a));
+  for (auto& a : content.adds) out.push_back(std::move(a));
   return out;
 }
 
@@ -558,6 +633,44 @@ class Reconciler {
     return Status::OK();
   }
 
+  // Drops, from files [begin, end) of the state, those hidden by newer commits; returns the new
+  // end. Order of the survivors is kept.
+  size_t FilterHidden(size_t begin, size_t end) {
+    auto& files = state_->files;
+    if (seen_.empty()) return end;
+    auto hidden = [&](const p::Add& a) {
+      if (!a.deletion_vector && a.path.find_first_of("%:") == std::string::npos && !a.path.empty() && a.path[0] != '/') {
+        return seen_.find(std::string_view(a.path)) != seen_.end();
+      }
+      return seen_.find(FileActionKey(root_path_, a.path, a.deletion_vector)) != seen_.end();
+    };
+    auto first = files.begin() + static_cast<std::ptrdiff_t>(begin);
+    auto last = files.begin() + static_cast<std::ptrdiff_t>(end);
+    return static_cast<size_t>(std::remove_if(first, last, hidden) - files.begin());
+  }
+
+  // A checkpoint holds each live file once (PROTOCOL.md "Checkpoints"), so its adds are only
+  // looked up against the keys of newer commits, never inserted; plain relative paths are looked
+  // up without building a key. The vector is consumed.
+  void ApplyCheckpointAdds(std::vector<p::Add>&& adds) {
+    if (!seen_.empty()) {
+      auto hidden = [&](const p::Add& a) {
+        if (!a.deletion_vector && a.path.find_first_of("%:") == std::string::npos && !a.path.empty() && a.path[0] != '/') {
+          return seen_.find(std::string_view(a.path)) != seen_.end();
+        }
+        return seen_.find(FileActionKey(root_path_, a.path, a.deletion_vector)) != seen_.end();
+      };
+      adds.erase(std::remove_if(adds.begin(), adds.end(), hidden), adds.end());
+    }
+    if (state_->files.empty() && state_->files.capacity() < adds.size()) {
+      state_->files = std::move(adds);
+      return;
+    }
+    state_->files.reserve(state_->files.size() + adds.size());
+    std::move(adds.begin(), adds.end(), std::back_inserter(state_->files));
+    std::vector<p::Add>().swap(adds);
+  }
+
   // Adds what an older state holds and newer commits did not supersede.
   void ApplyOlderState(const ReplayState& base) {
     for (const auto& f : base.files) {
@@ -574,7 +687,11 @@ class Reconciler {
  private:
   std::string root_path_;
   ReplayState* state_;
-  std::unordered_set<std::string> seen_;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return std::hash<std::string_view>()(k); }
+  };
+  std::unordered_set<std::string, KeyHash, std::equal_to<>> seen_;
   std::unordered_set<std::string> domains_seen_;
 };
 
@@ -641,52 +758,79 @@ Result<ReplayState> ReplayLog(const storage::Location& table_root, const LogSegm
       files.push_back(storage::Location{segment.log_root.store, f.meta.key});
       is_json.push_back(f.type == LogFileType::kV2Checkpoint && f.is_json);
     }
-    auto read_all = [&](const std::vector<storage::Location>& fs, const std::vector<bool>& js)
-        -> Result<std::vector<std::vector<p::Action>>> {
-      std::vector<Result<std::vector<p::Action>>> results(fs.size(), Status::Internal("not read"));
-      auto work = [&](int64_t i) -> Status {
-        results[static_cast<size_t>(i)] = ReadCheckpointFile(fs[static_cast<size_t>(i)], js[static_cast<size_t>(i)], options);
+    // Opens every file (in parallel), sizes the live-file list once for all of them, decodes
+    // each Parquet part in place into its slice (in parallel), then closes the gaps left by
+    // rows that were not adds and drops files hidden by newer commits.
+    auto read_apply = [&](const std::vector<storage::Location>& fs, const std::vector<bool>& js,
+                          std::vector<storage::Location>* sidecars_out) -> Status {
+      std::vector<CheckpointPart> parts(fs.size());
+      for (size_t i = 0; i < fs.size(); ++i) {
+        parts[i].file = fs[i];
+        parts[i].is_json = js[i];
+      }
+      auto parallel = [&](const std::function<Status(CheckpointPart*)>& fn) -> Status {
+        std::vector<Status> statuses(parts.size());
+        auto work = [&](int64_t i) -> Status {
+          statuses[static_cast<size_t>(i)] = fn(&parts[static_cast<size_t>(i)]);
+          return Status::OK();
+        };
+        if (parts.size() > 1 && options.num_threads > 1) {
+          ThreadPool pool(std::min<int>(options.num_threads, static_cast<int>(parts.size())));
+          DELTA_RETURN_NOT_OK(pool.ParallelFor(static_cast<int64_t>(parts.size()), work));
+        } else {
+          for (size_t i = 0; i < parts.size(); ++i) DELTA_RETURN_NOT_OK(work(static_cast<int64_t>(i)));
+        }
+        for (auto& st : statuses) DELTA_RETURN_NOT_OK(st);
         return Status::OK();
       };
-      if (fs.size() > 1 && options.num_threads > 1) {
-        ThreadPool pool(std::min<int>(options.num_threads, static_cast<int>(fs.size())));
-        DELTA_RETURN_NOT_OK(pool.ParallelFor(static_cast<int64_t>(fs.size()), work));
-      } else {
-        for (size_t i = 0; i < fs.size(); ++i) DELTA_RETURN_NOT_OK(work(static_cast<int64_t>(i)));
+      DELTA_RETURN_NOT_OK(parallel([&](CheckpointPart* part) { return OpenCheckpointPart(options, part); }));
+      size_t base = state.files.size();
+      size_t total = base;
+      for (const auto& part : parts) total += static_cast<size_t>(part.rows);
+      state.files.resize(total);
+      size_t offset = base;
+      for (auto& part : parts) {
+        part.content.slots = state.files.data() + offset;
+        part.content.slot_capacity = part.rows;
+        offset += static_cast<size_t>(part.rows);
       }
-      std::vector<std::vector<p::Action>> out;
-      for (auto& r : results) {
-        if (!r.ok()) return r.status();
-        out.push_back(std::move(*r));
-      }
-      return out;
-    };
-    DELTA_ASSIGN_OR_RAISE(auto parts, read_all(files, is_json));
-    std::vector<storage::Location> sidecars;
-    for (auto& part : parts) {
-      for (auto& a : part) {
-        if (auto* s = std::get_if<p::Sidecar>(&a)) {
-          // PROTOCOL.md "Sidecar File Information": relative paths live in _delta_log/_sidecars/.
-          if (storage::IsAbsoluteUri(s->path)) {
-            DELTA_ASSIGN_OR_RAISE(auto loc, storage::ResolveUri(s->path));
-            sidecars.push_back(loc);
-          } else {
-            DELTA_ASSIGN_OR_RAISE(auto decoded, storage::PercentDecode(s->path));
-            DELTA_ASSIGN_OR_RAISE(auto key, storage::JoinRelativeKey(segment.log_root.Child("_sidecars").key, decoded));
-            sidecars.push_back(storage::Location{segment.log_root.store, key});
-          }
+      DELTA_RETURN_NOT_OK(parallel(DecodeCheckpointPart));
+      // Close the gaps: move each part's decoded prefix down to the write position.
+      size_t write = base;
+      offset = base;
+      for (auto& part : parts) {
+        for (int64_t i = 0; i < part.content.slot_count; ++i) {
+          size_t from = offset + static_cast<size_t>(i);
+          if (from != write) state.files[write] = std::move(state.files[from]);
+          ++write;
         }
+        offset += static_cast<size_t>(part.rows);
       }
-      for (auto& a : part) rec.Apply(std::move(a), true);
-    }
+      state.files.resize(rec.FilterHidden(base, write));
+      for (auto& part : parts) {
+        for (auto& a : part.content.others) {
+          if (auto* sc = std::get_if<p::Sidecar>(&a); sc && sidecars_out) {
+            // PROTOCOL.md "Sidecar File Information": relative paths live in _delta_log/_sidecars/.
+            if (storage::IsAbsoluteUri(sc->path)) {
+              DELTA_ASSIGN_OR_RAISE(auto loc, storage::ResolveUri(sc->path));
+              sidecars_out->push_back(loc);
+            } else {
+              DELTA_ASSIGN_OR_RAISE(auto decoded, storage::PercentDecode(sc->path));
+              DELTA_ASSIGN_OR_RAISE(auto key, storage::JoinRelativeKey(segment.log_root.Child("_sidecars").key, decoded));
+              sidecars_out->push_back(storage::Location{segment.log_root.store, key});
+            }
+          }
+          rec.Apply(std::move(a), true);
+        }
+        if (!part.content.adds.empty()) rec.ApplyCheckpointAdds(std::move(part.content.adds));
+      }
+      return Status::OK();
+    };
+    std::vector<storage::Location> sidecars;
+    DELTA_RETURN_NOT_OK(read_apply(files, is_json, &sidecars));
     if (!sidecars.empty()) {
-      auto sc = read_all(sidecars, std::vector<bool>(sidecars.size(), false));
-      if (!sc.ok()) {
-        return sc.status().WithContext(fmt::format("sidecar of checkpoint version {}", *segment.checkpoint_version));
-      }
-      for (auto& part : *sc) {
-        for (auto& a : part) rec.Apply(std::move(a), true);
-      }
+      Status st = read_apply(sidecars, std::vector<bool>(sidecars.size(), false), nullptr);
+      if (!st.ok()) return st.WithContext(fmt::format("sidecar of checkpoint version {}", *segment.checkpoint_version));
     }
   }
   if (!state.protocol) {
