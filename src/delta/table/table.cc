@@ -144,11 +144,32 @@ Result<int64_t> Table::VersionAtTimestamp(int64_t timestamp_ms) const {
     }
     ts[i] = t;
   }
-  if (timestamp_ms < ts[0]) {
-    return Status::InvalidArgument(fmt::format("timestamp {} ms is before the earliest available commit (version {} at {} ms)",
-                                               timestamp_ms, commits[0].version, ts[0]));
+  // With in-commit timestamps enabled at a later version, the two kinds of timestamps are not
+  // comparable (file times of copied or restored tables can be later than every in-commit
+  // timestamp): an instant at or after the first in-commit timestamp is searched among the
+  // in-commit timestamps only, an earlier one among the file times of the commits before the
+  // enablement (PROTOCOL.md "In-Commit Timestamps").
+  size_t begin = 0;
+  size_t end = ts.size();
+  if (ict_from) {
+    size_t first_ict = static_cast<size_t>(
+        std::find_if(commits.begin(), commits.end(), [&](const log::LogFile& f) { return f.version >= *ict_from; }) -
+        commits.begin());
+    if (first_ict < ts.size() && timestamp_ms >= ts[first_ict]) {
+      begin = first_ict;
+    } else {
+      end = first_ict;
+    }
   }
-  size_t idx = static_cast<size_t>(std::upper_bound(ts.begin(), ts.end(), timestamp_ms) - ts.begin()) - 1;
+  if (begin == end || timestamp_ms < ts[begin]) {
+    size_t first = begin < ts.size() ? begin : 0;
+    return Status::InvalidArgument(fmt::format("timestamp {} ms is before the earliest available commit (version {} at {} ms)",
+                                               timestamp_ms, commits[first].version, ts[first]));
+  }
+  size_t idx = static_cast<size_t>(std::upper_bound(ts.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                    ts.begin() + static_cast<std::ptrdiff_t>(end), timestamp_ms) -
+                                   ts.begin()) -
+               1;
   return commits[idx].version;
 }
 
