@@ -19,4 +19,7 @@ void RegisterParquetCommands(CLI::App* app, Runner* selected);
 /// `deltacpp info|files|history TABLE ...`
 void RegisterTableCommands(CLI::App* app, Runner* selected);
 
+/// `deltacpp changes TABLE --from V [--to V] ...` (change data feed)
+void RegisterChangesCommand(CLI::App* app, Runner* selected);
+
 }  // namespace delta::cli

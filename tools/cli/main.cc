@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   delta::cli::Runner selected;
   delta::cli::RegisterParquetCommands(&app, &selected);
   delta::cli::RegisterTableCommands(&app, &selected);
+  delta::cli::RegisterChangesCommand(&app, &selected);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -268,6 +268,7 @@ Result<ChangeDataFeedPlan> PlanChangeDataFeed(const std::shared_ptr<table::Table
     // PROTOCOL.md "In-Commit Timestamps": the commit's timestamp is inCommitTimestamp of its
     // commitInfo when the feature is on; otherwise the commit file's modification time.
     int64_t ts = c.meta.last_modified_ms;
+    std::optional<int64_t> ict;
     for (const auto& a : actions) {
       if (const auto* md = std::get_if<p::Metadata>(&a)) {
         DELTA_RETURN_NOT_OK(CheckCdfEnabled(md->configuration, c.version, table->uri()));
@@ -277,9 +278,14 @@ Result<ChangeDataFeedPlan> PlanChangeDataFeed(const std::shared_ptr<table::Table
           DELTA_RETURN_NOT_OK(CheckReadableAs(**schema, end_schema, c.version, end));
         }
       } else if (const auto* ci = std::get_if<p::CommitInfo>(&a)) {
-        if (ci->in_commit_timestamp) ts = *ci->in_commit_timestamp;
+        if (ci->in_commit_timestamp) {
+          ict = ci->in_commit_timestamp;
+        } else if (ci->timestamp && options.timestamp_source == CommitTimestampSource::kCommitInfo) {
+          ts = *ci->timestamp;
+        }
       }
     }
+    if (ict) ts = *ict;
     DELTA_RETURN_NOT_OK(ResolveCommit(actions, c.version, ts, partitioned, &plan.files));
   }
   return plan;

@@ -18,8 +18,8 @@
 //
 // `_commit_timestamp` is the commit's in-commit timestamp when its commitInfo carries one
 // (PROTOCOL.md "In-Commit Timestamps"), else the modification time of the commit file, as Delta
-// Spark and delta-kernel-rs do (delta-rs uses commitInfo.timestamp; both agree on files written
-// by one process).
+// Spark and delta-kernel-rs do. delta-rs instead uses commitInfo.timestamp (the writer's clock,
+// which survives copying the table); CommitTimestampSource::kCommitInfo selects that.
 // Thread-safety: ReadChangeDataFeed may be called from any thread; each reader it returns is
 // single-threaded.
 #pragma once
@@ -42,6 +42,12 @@ inline constexpr char kChangeTypeColumn[] = "_change_type";
 inline constexpr char kCommitVersionColumn[] = "_commit_version";
 inline constexpr char kCommitTimestampColumn[] = "_commit_timestamp";
 
+/// Where `_commit_timestamp` comes from when a commit has no in-commit timestamp.
+enum class CommitTimestampSource {
+  kFileModificationTime,  // Delta Spark, delta-kernel-rs (the default)
+  kCommitInfo,            // delta-rs: commitInfo.timestamp, else the file time
+};
+
 struct ChangeDataFeedOptions {
   /// First commit whose changes are returned (inclusive).
   int64_t start_version = 0;
@@ -51,6 +57,7 @@ struct ChangeDataFeedOptions {
   /// `_change_type`, `_commit_version`, `_commit_timestamp`. Empty: every table column followed
   /// by the three change columns.
   std::vector<std::string> columns;
+  CommitTimestampSource timestamp_source = CommitTimestampSource::kFileModificationTime;
   /// Decoding threads per file, and files read ahead.
   int num_threads = 2;
   int files_in_flight = 2;

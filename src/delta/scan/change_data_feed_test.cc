@@ -114,6 +114,9 @@ TEST(ChangeDataFeed, PartitionedTableWithCdcFiles) {
   EXPECT_EQ(feed.rows, expected);
 }
 
+// commitInfo.timestamp of version 3 of delta-rs/cdf-table.
+constexpr int64_t kCommit3InfoTimestampMs = 1704559499570;
+
 TEST(ChangeDataFeed, CommitTimestampIsCommitFileTime) {
   REQUIRE_TABLE(path, "delta-rs/cdf-table");
   ASSERT_OK_AND_ASSIGN(auto feed, ReadFeed(path, 3, 3));
@@ -126,6 +129,18 @@ TEST(ChangeDataFeed, CommitTimestampIsCommitFileTime) {
   ASSERT_GE(ts, 0);
   EXPECT_EQ(b->column(ts)->values<int64_t>()[0], ms * 1000);
   EXPECT_EQ(feed.rows, std::vector<std::string>{"7|Dennis|2023-12-29|delete|3"});
+
+  // delta-rs semantics: commitInfo.timestamp of 00000000000000000003.json.
+  ASSERT_OK_AND_ASSIGN(auto table, table::Table::Open(path));
+  ChangeDataFeedOptions o;
+  o.start_version = 3;
+  o.columns = {"_commit_timestamp"};
+  o.timestamp_source = CommitTimestampSource::kCommitInfo;
+  ASSERT_OK_AND_ASSIGN(auto reader, ReadChangeDataFeed(table, o));
+  ASSERT_OK_AND_ASSIGN(auto batch, reader->Next());
+  ASSERT_NE(batch, nullptr);
+  ASSERT_EQ(batch->num_columns(), 1);
+  EXPECT_EQ(batch->column(0)->values<int64_t>()[0], kCommit3InfoTimestampMs * 1000);
 }
 
 TEST(ChangeDataFeed, NonPartitionedWithColumnSelection) {
