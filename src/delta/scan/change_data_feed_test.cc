@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "delta/columnar/scalar.h"
 #include "support/matchers.h"
@@ -321,6 +323,38 @@ TEST(ChangeDataFeed, Deletes) {
   }
 }
 
+TEST(ChangeDataFeed, TableWithCheckpointAndCleanedLog) {
+  // Commits 0-2 were cleaned up after the checkpoint at 3.
+  REQUIRE_TABLE(path, "delta-rs/checkpoint-cdf-table");
+  auto gone = ReadFeed(path, 0, std::nullopt);
+  ASSERT_RAISES(NotFound, gone);
+  EXPECT_NE(gone.status().message().find("commit 0"), std::string::npos) << gone.status().ToString();
+  ASSERT_OK_AND_ASSIGN(auto feed, ReadFeed(path, 3, std::nullopt, {"id", "name", "_change_type", "_commit_version"}));
+  auto counts = CountByVersionAndType(feed);
+  EXPECT_EQ(counts, (std::map<std::pair<int64_t, std::string>, int>{{{3, "delete"}, 1},
+                                                                    {{4, "insert"}, 4},
+                                                                    {{5, "update_preimage"}, 4},
+                                                                    {{5, "update_postimage"}, 4}}));
+  EXPECT_NE(std::find(feed.rows.begin(), feed.rows.end(), "11|Ossama|insert|4"), feed.rows.end());
+  EXPECT_NE(std::find(feed.rows.begin(), feed.rows.end(), "12|Ossama|update_postimage|5"), feed.rows.end());
+}
+
+TEST(ChangeDataFeed, RemovedFileMustStillExist) {
+  REQUIRE_TABLE(src, "kernel-rs/cdf-table-delete-unconditional");
+  namespace fs = std::filesystem;
+  fs::path tmp = fs::temp_directory_path() / fmt::format("cdf_removed_missing_{}", ::getpid());
+  fs::remove_all(tmp);
+  fs::copy(src, tmp, fs::copy_options::recursive);
+  // Version 1 removes every data file; take them away as VACUUM would.
+  for (const auto& e : fs::directory_iterator(tmp)) {
+    if (e.is_regular_file() && e.path().extension() == ".parquet") fs::remove(e.path());
+  }
+  auto r = ReadFeed(tmp.string(), 1, 1);
+  fs::remove_all(tmp);
+  ASSERT_RAISES(NotFound, r);
+  EXPECT_NE(r.status().ToString().find("version 1"), std::string::npos) << r.status().ToString();
+}
+
 TEST(ChangeDataFeed, ColumnMappingNameMode) {
   // CDF is enabled at version 1 (SET TBLPROPERTIES); version 0 predates it.
   REQUIRE_TABLE(path, "kernel-rs/cdf-column-mapping-name-mode");
@@ -329,6 +363,10 @@ TEST(ChangeDataFeed, ColumnMappingNameMode) {
   EXPECT_NE(before.status().message().find("version 0"), std::string::npos) << before.status().ToString();
   ASSERT_OK_AND_ASSIGN(auto feed, ReadFeed(path, 1, std::nullopt));
   ASSERT_FALSE(feed.rows.empty());
+  ASSERT_OK_AND_ASSIGN(auto picked,
+                       ReadFeed(path, 1, std::nullopt, {"id", "name", "value", "_change_type", "_commit_version"}));
+  EXPECT_EQ(picked.rows, Sorted({"2|Bob|200|update_preimage|2", "2|Bob|250|update_postimage|2", "4|David|400|insert|3",
+                                 "1|Alice|100|delete|4"}));
   // No column of a mapped table may come back all-null: physical names must be resolved.
   for (const auto& b : feed.batches) {
     for (int c = 0; c < b->num_columns(); ++c) {
