@@ -73,6 +73,14 @@ Result<expr::ExprPtr> ToPhysical(const expr::ExprPtr& e, const columnar::Schema&
 
 }  // namespace
 
+Result<expr::FileStats> ParseFileStats(const table::Snapshot& snapshot, const protocol::Add& file) {
+  DELTA_ASSIGN_OR_RAISE(auto physical, schema::PhysicalSchema(*snapshot.schema(), snapshot.column_mapping_mode()));
+  if (file.stats.empty()) return expr::FileStats{};
+  auto stats = expr::ParseStatsJson(file.stats, *physical);
+  if (!stats.ok()) return stats.status().WithContext(fmt::format("statistics of {}", file.path));
+  return stats;
+}
+
 Result<std::unique_ptr<FileSkipping>> FileSkipping::Make(const table::SnapshotPtr& snapshot,
                                                         const expr::ExprPtr& predicate) {
   std::unique_ptr<FileSkipping> s(new FileSkipping());

@@ -10,10 +10,17 @@
 
 #include "delta/columnar/scalar.h"
 #include "delta/expr/expression.h"
+#include "delta/expr/stats.h"
 #include "delta/table/table.h"
 #include "delta/util/result.h"
 
 namespace delta::scan {
+
+/// The parsed statistics of one live file (PROTOCOL.md "Per-file Statistics"), keyed by the
+/// physical column paths of the snapshot's schema. Parsing happens here, on demand: snapshots
+/// keep the raw JSON. CorruptData for a malformed stats document; empty stats when the file has
+/// none (or the snapshot was loaded without stats).
+Result<expr::FileStats> ParseFileStats(const table::Snapshot& snapshot, const protocol::Add& file);
 
 class FileSkipping {
  public:
