@@ -367,6 +367,15 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
       r.deletion_timestamp = Int(c.rm_ts, k);
       r.data_change = Bool(c.rm_dc, k).value_or(false);
       r.deletion_vector = ReadDv(c.rm_dv, c.rmdv_type, c.rmdv_path, c.rmdv_offset, c.rmdv_size, c.rmdv_card, k);
+      // Present only when the projection kept every remove column (tombstones requested).
+      r.extended_file_metadata = Bool(Child(c.remove, "extendedFileMetadata"), k).value_or(false);
+      r.size = Int(Child(c.remove, p::kSize), k);
+      ForEachMapEntry(Child(c.remove, p::kPartitionValues), k, [&](std::string key, std::optional<std::string> v) {
+        r.partition_values.emplace_back(std::move(key), std::move(v));
+      });
+      if (const ArrayData* tags = Child(c.remove, p::kTags)) r.tags = StrMap(tags, k);
+      r.base_row_id = Int(Child(c.remove, p::kBaseRowId), k);
+      r.default_row_commit_version = Int(Child(c.remove, p::kDefaultRowCommitVersion), k);
       out->emplace_back(std::move(r));
       continue;
     }
@@ -465,7 +474,7 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
 }
 
 // The projection of a checkpoint file: what replay needs and nothing else.
-std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bool keep_stats) {
+std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bool keep_stats, bool keep_tombstones) {
   std::vector<std::string> cols;
   for (const auto& f : schema.fields()) {
     const std::string& name = f->name;
@@ -483,8 +492,8 @@ std::vector<std::string> CheckpointProjection(const columnar::Schema& schema, bo
       }
     } else if (name == p::kRemove && f->type->id() == TypeId::kStruct) {
       for (const auto& c : f->type->children()) {
-        if (c->name == p::kPath || c->name == p::kDeletionVector || c->name == p::kDeletionTimestamp ||
-            c->name == p::kDataChange) {
+        if (keep_tombstones || c->name == p::kPath || c->name == p::kDeletionVector ||
+            c->name == p::kDeletionTimestamp || c->name == p::kDataChange) {
           cols.push_back(name + "." + c->name);
         }
       }
@@ -532,7 +541,7 @@ Status OpenCheckpointPart(const ReplayOptions& options, CheckpointPart* part) {
   DELTA_ASSIGN_OR_RAISE(auto raf, file.store->OpenRead(file.key));
   auto opened = parquet::FileReader::Open(raf);
   if (!opened.ok()) return opened.status().WithContext(fmt::format("checkpoint {}", file.uri()));
-  std::vector<std::string> cols = CheckpointProjection(*(*opened)->schema(), options.keep_stats);
+  std::vector<std::string> cols = CheckpointProjection(*(*opened)->schema(), options.keep_stats, options.keep_tombstones);
   if (cols.empty()) return Status::OK();
   parquet::ReaderOptions ro;
   ro.columns = std::move(cols);
@@ -587,7 +596,8 @@ namespace {
 // Reconciliation state shared by commits and checkpoint parts.
 class Reconciler {
  public:
-  Reconciler(std::string root_path, ReplayState* state) : root_path_(std::move(root_path)), state_(state) {}
+  Reconciler(std::string root_path, ReplayState* state, bool keep_tombstones = false)
+      : root_path_(std::move(root_path)), state_(state), keep_tombstones_(keep_tombstones) {}
 
   void Apply(p::Action&& action, bool from_checkpoint) {
     switch (action.index()) {
@@ -599,9 +609,17 @@ class Reconciler {
         break;
       }
       case 1: {  // remove
-        if (from_checkpoint) break;  // nothing older than a checkpoint to hide
         auto& r = std::get<p::Remove>(action);
-        seen_.insert(FileActionKey(root_path_, r.path, r.deletion_vector));
+        if (from_checkpoint) {
+          // Nothing older than a checkpoint to hide; kept only as a tombstone.
+          if (keep_tombstones_ && (seen_.empty() || seen_.find(FileActionKey(root_path_, r.path, r.deletion_vector)) == seen_.end())) {
+            state_->tombstones.push_back(std::move(r));
+          }
+          break;
+        }
+        if (seen_.insert(FileActionKey(root_path_, r.path, r.deletion_vector)).second && keep_tombstones_) {
+          state_->tombstones.push_back(std::move(r));
+        }
         break;
       }
       case 2:
@@ -678,6 +696,11 @@ class Reconciler {
     }
     if (!state_->protocol) state_->protocol = base.protocol;
     if (!state_->metadata) state_->metadata = base.metadata;
+    if (keep_tombstones_) {
+      for (const auto& r : base.tombstones) {
+        if (seen_.count(FileActionKey(root_path_, r.path, r.deletion_vector)) == 0) state_->tombstones.push_back(r);
+      }
+    }
     for (const auto& [k, t] : base.transactions) state_->transactions.try_emplace(k, t);
     for (const auto& [k, d] : base.domains) {
       if (domains_seen_.count(k) == 0) state_->domains.emplace(k, d);
@@ -687,6 +710,7 @@ class Reconciler {
  private:
   std::string root_path_;
   ReplayState* state_;
+  bool keep_tombstones_ = false;
   struct KeyHash {
     using is_transparent = void;
     size_t operator()(std::string_view k) const { return std::hash<std::string_view>()(k); }
@@ -738,7 +762,7 @@ Status ApplyCommits(const std::vector<LogFile>& commits, const storage::ObjectSt
 Result<ReplayState> ReplayIncremental(const storage::Location& table_root, const ReplayState& base,
                                       const std::vector<LogFile>& new_commits, const ReplayOptions& options) {
   ReplayState state;
-  Reconciler rec(RootPathForKeys(table_root), &state);
+  Reconciler rec(RootPathForKeys(table_root), &state, options.keep_tombstones);
   DELTA_RETURN_NOT_OK(ApplyCommits(new_commits, table_root.store, options, &rec, &state));
   rec.ApplyOlderState(base);
   return state;
@@ -747,7 +771,7 @@ Result<ReplayState> ReplayIncremental(const storage::Location& table_root, const
 Result<ReplayState> ReplayLog(const storage::Location& table_root, const LogSegment& segment,
                               const ReplayOptions& options) {
   ReplayState state;
-  Reconciler rec(RootPathForKeys(table_root), &state);
+  Reconciler rec(RootPathForKeys(table_root), &state, options.keep_tombstones);
   DELTA_RETURN_NOT_OK(ApplyCommits(segment.commits, segment.log_root.store, options, &rec, &state));
   // Checkpoint: parts (or the v2 top-level file and its sidecars) decoded in parallel, applied in
   // order.

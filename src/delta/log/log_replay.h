@@ -27,12 +27,17 @@ struct ReplayOptions {
   bool keep_stats = true;
   /// Threads for decoding checkpoint parts / sidecars.
   int num_threads = 2;
+  /// Keep the remove actions that are still tombstones of the snapshot (what a checkpoint writer
+  /// and vacuum need). Off: checkpoint removes are not decoded beyond their keys.
+  bool keep_tombstones = false;
 };
 
 struct ReplayState {
   std::optional<protocol::Protocol> protocol;
   std::optional<protocol::Metadata> metadata;
   std::vector<protocol::Add> files;  // live files, no particular order
+  /// Removes not superseded by a newer add (only with ReplayOptions::keep_tombstones).
+  std::vector<protocol::Remove> tombstones;
   std::map<std::string, protocol::SetTransaction> transactions;
   std::map<std::string, protocol::DomainMetadata> domains;
   /// commitInfo of the snapshot's own version (when that version is a JSON commit with one).

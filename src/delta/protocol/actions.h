@@ -89,6 +89,15 @@ struct CommitInfo {
   std::optional<int64_t> in_commit_timestamp;
   std::optional<std::string> operation;
   std::optional<bool> is_blind_append;
+  // Written by our transactions (parsed back only through `json`):
+  /// operationParameters: values are JSON texts (e.g. "\"append\"", "[\"p\"]", "true").
+  std::map<std::string, std::string> operation_parameters;
+  std::optional<std::string> engine_info;
+  std::optional<int64_t> read_version;
+  std::optional<std::string> isolation_level;
+  std::optional<std::string> txn_id;
+  /// operationMetrics: values as JSON texts.
+  std::map<std::string, std::string> operation_metrics;
 };
 
 struct SetTransaction {

@@ -80,6 +80,7 @@ Result<SnapshotPtr> Table::GetSnapshot(const SnapshotOptions& options) const {
   log::ReplayOptions ro;
   ro.keep_stats = options.with_stats;
   ro.num_threads = options.num_threads;
+  ro.keep_tombstones = options.with_tombstones;
   DELTA_ASSIGN_OR_RAISE(auto state, log::ReplayLog(location_, segment, ro));
   return Snapshot::Make(location_, std::move(segment), std::move(state), options);
 }
@@ -282,6 +283,7 @@ Result<SnapshotPtr> Snapshot::Refresh() const {
   log::ReplayOptions ro;
   ro.keep_stats = options_.with_stats;
   ro.num_threads = options_.num_threads;
+  ro.keep_tombstones = options_.with_tombstones;
   DELTA_ASSIGN_OR_RAISE(auto state, log::ReplayIncremental(table_root_, state_, new_commits, ro));
   log::LogSegment seg = segment_;
   for (auto& c : new_commits) seg.commits.push_back(std::move(c));

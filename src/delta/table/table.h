@@ -41,6 +41,8 @@ struct SnapshotOptions {
   std::optional<int64_t> timestamp_ms;
   /// Keep per-file statistics (raw JSON). Listing files without them is cheaper.
   bool with_stats = true;
+  /// Keep the tombstones (removes still in the snapshot): for checkpoints and vacuum.
+  bool with_tombstones = false;
   int num_threads = 2;
 };
 
@@ -97,6 +99,9 @@ class Snapshot : public std::enable_shared_from_this<Snapshot> {
   schema::ColumnMappingMode column_mapping_mode() const { return mapping_mode_; }
   /// Live files after log replay.
   const std::vector<protocol::Add>& files() const { return state_.files; }
+  /// Tombstones (only when loaded with SnapshotOptions::with_tombstones; else empty).
+  const std::vector<protocol::Remove>& tombstones() const { return state_.tombstones; }
+  const SnapshotOptions& options() const { return options_; }
   const log::LogSegment& segment() const { return segment_; }
   /// Sum of live rows (numRecords minus DV cardinalities); nullopt when a file has no stats.
   std::optional<int64_t> NumRows() const;
