@@ -275,8 +275,11 @@ std::optional<dv::DeletionVectorDescriptor> ReadDv(const ArrayData* dv, const Ar
   dv::DeletionVectorDescriptor d;
   d.storage_type = Str(type, k).value_or("");
   d.path_or_inline_dv = Str(path, k).value_or("");
-  if (auto o = Int(off, k)) d.offset = static_cast<int32_t>(*o);
-  d.size_in_bytes = static_cast<int32_t>(Int(size, k).value_or(0));
+  // Out-of-range values become -1, which the DV decoder refuses with a message, rather than
+  // being truncated into plausible ones.
+  if (auto o = Int(off, k)) d.offset = (*o < 0 || *o > INT32_MAX) ? -1 : static_cast<int32_t>(*o);
+  int64_t size_in_bytes = Int(size, k).value_or(0);
+  d.size_in_bytes = (size_in_bytes < 0 || size_in_bytes > INT32_MAX) ? -1 : static_cast<int32_t>(size_in_bytes);
   d.cardinality = Int(card, k).value_or(0);
   return d;
 }
@@ -411,6 +414,9 @@ Status DecodeCheckpointBatch(const columnar::RecordBatch& batch, const storage::
       auto r = Int(Child(c.proto, p::kMinReaderVersion), k);
       auto w = Int(Child(c.proto, p::kMinWriterVersion), k);
       if (!r || !w) return CheckpointError(file, row_base + i, "protocol action without minReaderVersion/minWriterVersion");
+      if (*r < 1 || *r > INT32_MAX || *w < 1 || *w > INT32_MAX) {
+        return CheckpointError(file, row_base + i, fmt::format("protocol versions out of range ({}, {})", *r, *w));
+      }
       pr.min_reader_version = static_cast<int32_t>(*r);
       pr.min_writer_version = static_cast<int32_t>(*w);
       auto read_list = [&](std::string_view name) -> std::optional<std::vector<std::string>> {
