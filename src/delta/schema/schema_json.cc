@@ -303,7 +303,11 @@ class JsonWriter {
     *out += "{\"name\":";
     internal::AppendJsonString(f.name, out);
     *out += ",\"type\":";
-    WriteType(*f.type, IsVariantField(f), out);
+    if (auto unreadable = f.GetMetadata(kUnreadableTypeKey)) {
+      internal::AppendJsonString(*unreadable, out);  // geometry(...) / geography(...) as written
+    } else {
+      WriteType(*f.type, IsVariantField(f), out);
+    }
     *out += fmt::format(",\"nullable\":{},\"metadata\":{{", f.nullable ? "true" : "false");
     std::vector<std::string> json_keys;
     bool have_list = false;

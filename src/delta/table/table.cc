@@ -46,17 +46,15 @@ Result<std::optional<p::CommitInfo>> ReadCommitInfo(const storage::Location& log
   return std::optional<p::CommitInfo>();
 }
 
-bool SchemaHasVariant(const columnar::DataType& t) {
-  if (t.id() == columnar::TypeId::kStruct) {
-    for (const auto& f : t.children()) {
-      if (f->GetMetadata(schema::kVariantMetadataKey)) return true;
-      if (SchemaHasVariant(*f->type)) return true;
-    }
+// The first field (path) under `t` whose values we cannot read: variant, geometry, geography.
+std::optional<std::string> UnreadableField(const columnar::Field& f, const std::string& prefix) {
+  std::string path = prefix.empty() ? f.name : prefix + "." + f.name;
+  if (auto t = f.GetMetadata(schema::kUnreadableTypeKey)) return path + "' has type " + *t;
+  if (f.GetMetadata(schema::kVariantMetadataKey)) return path + "' uses the variant type";
+  for (const auto& c : f.type->children()) {
+    if (auto hit = UnreadableField(*c, path)) return hit;
   }
-  for (const auto& f : t.children()) {
-    if (t.id() != columnar::TypeId::kStruct && SchemaHasVariant(*f->type)) return true;
-  }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -265,13 +263,9 @@ Status Snapshot::CheckReadSupported() const {
   Status st = p::CheckReadSupported(*state_.protocol);
   if (!st.ok()) return st.WithContext(fmt::format("table {}", table_root_.uri()));
   for (const auto& f : schema_->fields()) {
-    if (auto t = f->GetMetadata(schema::kUnreadableTypeKey)) {
-      return Status::Unsupported(fmt::format("table {}: column '{}' has type {}, which this reader does not support",
-                                             table_root_.uri(), f->name, *t));
-    }
-    if (f->GetMetadata(schema::kVariantMetadataKey) || SchemaHasVariant(*f->type)) {
-      return Status::Unsupported(fmt::format("table {}: column '{}' uses the variant type, which this reader does not support",
-                                             table_root_.uri(), f->name));
+    if (auto what = UnreadableField(*f, "")) {
+      return Status::Unsupported(fmt::format("table {}: column '{}, which this reader does not support",
+                                             table_root_.uri(), *what));
     }
   }
   return Status::OK();
