@@ -1,6 +1,7 @@
 #include "delta/txn/transaction.h"
 
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
