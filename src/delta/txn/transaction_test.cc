@@ -431,5 +431,29 @@ TEST_F(TransactionTest, UnsupportedWriterFeaturesAreRefused) {
   ASSERT_OK(Transaction::Begin(Snap()).status());
 }
 
+TEST_F(TransactionTest, CheckpointsOnInterval) {
+  Create({{"delta.checkpointInterval", "3"}});
+  Append({MakeAdd("a.parquet", "a")});
+  Append({MakeAdd("b.parquet", "b")});
+  const fs::path cp = fs::path(dir_) / "_delta_log" / "00000000000000000003.checkpoint.parquet";
+  EXPECT_FALSE(fs::exists(fs::path(dir_) / "_delta_log" / "00000000000000000002.checkpoint.parquet"));
+  EXPECT_EQ(Append({MakeAdd("c.parquet", "a")}), 3);
+  EXPECT_TRUE(fs::exists(cp));
+  EXPECT_TRUE(fs::exists(fs::path(dir_) / "_delta_log" / "_last_checkpoint"));
+  auto snap = Snap();
+  EXPECT_EQ(snap->segment().checkpoint_version, std::optional<int64_t>(3));
+  EXPECT_EQ(snap->files().size(), 3u);
+
+  // Disabled per transaction.
+  for (int i = 0; i < 3; ++i) {
+    TransactionOptions o;
+    o.checkpoint_on_interval = false;
+    ASSERT_OK_AND_ASSIGN(auto txn, Transaction::Begin(Snap(), o));
+    txn->AddFiles({MakeAdd(fmt::format("n{}.parquet", i), "a")});
+    ASSERT_OK(txn->Commit().status());
+  }
+  EXPECT_FALSE(fs::exists(fs::path(dir_) / "_delta_log" / "00000000000000000006.checkpoint.parquet"));
+}
+
 }  // namespace
 }  // namespace delta::txn
