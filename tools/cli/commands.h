@@ -22,4 +22,7 @@ void RegisterTableCommands(CLI::App* app, Runner* selected);
 /// `deltacpp changes TABLE --from V [--to V] ...` (change data feed)
 void RegisterChangesCommand(CLI::App* app, Runner* selected);
 
+/// `deltacpp create TABLE --schema ...` and `deltacpp write TABLE --input FILE...`
+void RegisterWriteCommands(CLI::App* app, Runner* selected);
+
 }  // namespace delta::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   delta::cli::RegisterParquetCommands(&app, &selected);
   delta::cli::RegisterTableCommands(&app, &selected);
   delta::cli::RegisterChangesCommand(&app, &selected);
+  delta::cli::RegisterWriteCommands(&app, &selected);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -184,8 +184,15 @@ Status AppendText(ArrayBuilder* b, std::string_view text, const std::string& col
     case TypeId::kDecimal128: {
       // The partition value grammar is the ISO form readers of Delta expect (dates, timestamps
       // with optional zone / offset, exact decimals).
-      DELTA_ASSIGN_OR_RAISE(auto scalar, schema::ParsePartitionValue(column, std::string(text), b->type()));
-      return AppendScalar(b, scalar);
+      auto scalar = schema::ParsePartitionValue(column, std::string(text), b->type());
+      if (!scalar.ok()) {
+        // The message is worded for partition values; keep what it says about the value only.
+        std::string msg = scalar.status().message();
+        const std::string prefix = "partition column '" + column + "': ";
+        if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+        return Status(scalar.status().code(), msg);
+      }
+      return AppendScalar(b, *scalar);
     }
     default:
       return Status::InvalidArgument(
