@@ -246,28 +246,32 @@ Status AppendInt32(ArrayBuilder* b, int32_t v) { return static_cast<Int32Builder
 Status AppendBool(ArrayBuilder* b, bool v) { return static_cast<BooleanBuilder*>(b)->Append(v); }
 
 Status AppendStringMap(ArrayBuilder* b, const p::StringMap& m) {
+  // Map and list builders open the entry first, then take its elements (builder.h).
   auto* mb = static_cast<MapBuilder*>(b);
+  DELTA_RETURN_NOT_OK(mb->Append());
   for (const auto& [k, v] : m) {
     DELTA_RETURN_NOT_OK(AppendString(mb->key_builder(), k));
     DELTA_RETURN_NOT_OK(AppendString(mb->item_builder(), v));
   }
-  return mb->Append();
+  return Status::OK();
 }
 
 Status AppendPartitionValues(ArrayBuilder* b, const p::PartitionValues& pv) {
   auto* mb = static_cast<MapBuilder*>(b);
+  DELTA_RETURN_NOT_OK(mb->Append());
   for (const auto& [k, v] : pv) {
     DELTA_RETURN_NOT_OK(AppendString(mb->key_builder(), k));
     DELTA_RETURN_NOT_OK(AppendOptString(mb->item_builder(), v));
   }
-  return mb->Append();
+  return Status::OK();
 }
 
 Status AppendStringList(ArrayBuilder* b, const std::optional<std::vector<std::string>>& list) {
   auto* lb = static_cast<ListBuilder*>(b);
   if (!list) return lb->AppendNull();
+  DELTA_RETURN_NOT_OK(lb->Append());
   for (const auto& s : *list) DELTA_RETURN_NOT_OK(AppendString(lb->value_builder(), s));
-  return lb->Append();
+  return Status::OK();
 }
 
 Status AppendDeletionVector(ArrayBuilder* b, const std::optional<dv::DeletionVectorDescriptor>& d) {
