@@ -54,13 +54,38 @@ inline std::vector<std::string> DataFiles(const std::string& root) {
   return out;
 }
 
-/// One row as "v1|v2|..." using Scalar::ToString for primitives.
+/// Value i of an array as text: Scalar::ToString for primitives, {a,b} for structs, [x,y] for lists.
+inline Result<std::string> ValueText(const columnar::ArrayData& a, int64_t i) {
+  if (a.type->id() == columnar::TypeId::kStruct) {
+    if (a.IsNull(i)) return std::string("null");
+    std::string out = "{";
+    for (size_t c = 0; c < a.children.size(); ++c) {
+      DELTA_ASSIGN_OR_RAISE(auto v, ValueText(*a.children[c], a.offset + i));
+      out += (c ? "," : "") + v;
+    }
+    return out + "}";
+  }
+  if (a.type->id() == columnar::TypeId::kList) {
+    if (a.IsNull(i)) return std::string("null");
+    auto [begin, end] = a.GetListRange(i);
+    std::string out = "[";
+    for (int64_t k = begin; k < end; ++k) {
+      DELTA_ASSIGN_OR_RAISE(auto v, ValueText(*a.children[0], k));
+      out += (k > begin ? "," : "") + v;
+    }
+    return out + "]";
+  }
+  DELTA_ASSIGN_OR_RAISE(auto s, columnar::GetScalar(a, i));
+  return s.ToString();
+}
+
+/// One row as "v1|v2|...".
 inline Result<std::vector<std::string>> Rows(const columnar::RecordBatch& b) {
   std::vector<std::string> out(static_cast<size_t>(b.num_rows));
   for (int c = 0; c < b.num_columns(); ++c) {
     for (int64_t r = 0; r < b.num_rows; ++r) {
-      DELTA_ASSIGN_OR_RAISE(auto s, columnar::GetScalar(*b.column(c), r));
-      out[static_cast<size_t>(r)] += (c ? "|" : "") + s.ToString();
+      DELTA_ASSIGN_OR_RAISE(auto s, ValueText(*b.column(c), r));
+      out[static_cast<size_t>(r)] += (c ? "|" : "") + s;
     }
   }
   return out;
