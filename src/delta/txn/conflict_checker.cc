@@ -60,14 +60,16 @@ Status ConflictChecker::Check(int64_t winning_version, const std::vector<p::Acti
   };
   // The winner's own isBlindAppend decides whether its adds matter under WriteSerializable
   // (Spark: blind-append adds of the winner are only checked under Serializable, or when this
-  // transaction rewrites data). Absent commitInfo or flag: not blind (conservative).
+  // transaction changes the metadata; we also check them when it rewrites data, so that an
+  // overwrite never silently misses a concurrent append). Absent commitInfo or flag: not blind.
   bool winner_blind = false;
   for (const auto& a : winning_actions) {
     if (const auto* ci = std::get_if<p::CommitInfo>(&a)) winner_blind = ci->is_blind_append.value_or(false);
   }
   const bool we_read = !summary_.blind_append;
   const bool check_appends =
-      we_read && (summary_.isolation == IsolationLevel::kSerializable || !winner_blind || summary_.removes_data);
+      we_read && (summary_.isolation == IsolationLevel::kSerializable || !winner_blind || summary_.removes_data ||
+                  summary_.metadata_changed);
 
   for (const auto& a : winning_actions) {
     if (std::holds_alternative<p::Protocol>(a)) return conflict("protocol changed");

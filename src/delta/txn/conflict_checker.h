@@ -7,8 +7,9 @@
 //   - winning domainMetadata for a domain this transaction also sets conflicts;
 //   - winning adds (dataChange=true) that this transaction would have read (they match its read
 //     predicate, or it read the whole table) conflict, unless this transaction is a blind append;
-//     under WriteSerializable only when the winner was not itself a blind append or this
-//     transaction removes files (an append racing an append is always serialisable);
+//     under WriteSerializable only when the winner was not itself a blind append, or this
+//     transaction changes the metadata or removes files (an append racing an append is always
+//     serialisable);
 //   - winning removes (dataChange=true) of files this transaction read conflict (delete-read);
 //   - winning removes of files this transaction also removes conflict (delete-delete).
 // Thread-safety: a ConflictChecker belongs to the one thread committing its transaction.
@@ -47,6 +48,9 @@ struct TransactionSummary {
   std::set<std::string> removed_paths;
   /// True when some staged remove has dataChange=true (the transaction rewrites data).
   bool removes_data = false;
+  /// True when the transaction stages a metaData action (then concurrent blind appends are
+  /// checked under WriteSerializable too: they were written against the old metadata).
+  bool metadata_changed = false;
   /// App ids of the txn actions staged.
   std::set<std::string> app_ids;
   /// Domains of the domainMetadata actions staged.

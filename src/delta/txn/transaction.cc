@@ -397,6 +397,7 @@ Result<CommitResult> Transaction::Commit() {
         s.removed_paths.insert(r.path);
         s.removes_data = s.removes_data || r.data_change;
       }
+      s.metadata_changed = t.metadata.has_value();
       if (t.app_txn) s.app_ids.insert(t.app_txn->app_id);
       for (const auto& d : t.domains) s.domains.insert(d.domain);
       DELTA_ASSIGN_OR_RAISE(checker, ConflictChecker::Make(std::move(s)));

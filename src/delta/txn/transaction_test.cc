@@ -262,6 +262,19 @@ TEST_F(TransactionTest, AppendOutsideReadPredicateDoesNotConflict) {
   ASSERT_RAISES(CommitConflict, by_stats2->Commit());
 }
 
+TEST_F(TransactionTest, OwnMetadataChangeChecksConcurrentBlindAppends) {
+  Create();
+  auto s0 = Snap();
+  ASSERT_OK_AND_ASSIGN(auto alter, Transaction::Begin(s0));
+  p::Metadata m = s0->metadata();
+  m.configuration["delta.checkpointInterval"] = "50";
+  alter->UpdateMetadata(m);
+  EXPECT_EQ(Append({MakeAdd("a.parquet", "a")}), 1);
+  auto r = alter->Commit();
+  ASSERT_RAISES(CommitConflict, r);
+  EXPECT_NE(r.status().message().find("concurrent append"), std::string::npos) << r.status().ToString();
+}
+
 TEST_F(TransactionTest, MetadataChangeConflicts) {
   Create();
   auto s0 = Snap();
