@@ -25,4 +25,7 @@ void RegisterChangesCommand(CLI::App* app, Runner* selected);
 /// `deltacpp create TABLE --schema ...` and `deltacpp write TABLE --input FILE...`
 void RegisterWriteCommands(CLI::App* app, Runner* selected);
 
+/// `deltacpp checkpoint TABLE [--parts-rows N]`
+void RegisterCheckpointCommand(CLI::App* app, Runner* selected);
+
 }  // namespace delta::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   delta::cli::RegisterTableCommands(&app, &selected);
   delta::cli::RegisterChangesCommand(&app, &selected);
   delta::cli::RegisterWriteCommands(&app, &selected);
+  delta::cli::RegisterCheckpointCommand(&app, &selected);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
