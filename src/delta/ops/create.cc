@@ -137,6 +137,19 @@ protocol::Protocol MinimalProtocol(const Schema& schema, const std::map<std::str
   return p;
 }
 
+namespace {
+
+// Parquet-level metadata (field ids of an input file) is not part of a Delta schema.
+columnar::KeyValueMetadata DeltaMetadata(const columnar::KeyValueMetadata& md) {
+  columnar::KeyValueMetadata out;
+  for (const auto& kv : md) {
+    if (kv.first.rfind("PARQUET:", 0) != 0) out.push_back(kv);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<TypePtr> NormalizeType(const TypePtr& type, const std::string& path) {
   switch (type->id()) {
     case TypeId::kNull:
@@ -185,7 +198,9 @@ Result<TypePtr> NormalizeType(const TypePtr& type, const std::string& path) {
           return Status::InvalidArgument(fmt::format("duplicate field '{}' in column '{}'", c->name, path));
         }
         DELTA_ASSIGN_OR_RAISE(auto t, NormalizeType(c->type, path + "." + c->name));
-        fields.push_back(t == c->type ? c : columnar::MakeField(c->name, t, c->nullable, c->metadata));
+        auto md = DeltaMetadata(c->metadata);
+        fields.push_back(t == c->type && md.size() == c->metadata.size() ? c
+                                                                         : columnar::MakeField(c->name, t, c->nullable, md));
       }
       return columnar::Struct(std::move(fields));
     }
@@ -193,8 +208,8 @@ Result<TypePtr> NormalizeType(const TypePtr& type, const std::string& path) {
     case TypeId::kLargeList: {
       const auto& elem = type->children()[0];
       DELTA_ASSIGN_OR_RAISE(auto t, NormalizeType(elem->type, path + ".element"));
-      if (type->id() == TypeId::kList && elem->name == "element" && t == elem->type) return type;
-      return columnar::List(columnar::MakeField("element", t, elem->nullable, elem->metadata));
+      if (type->id() == TypeId::kList && elem->name == "element" && t == elem->type && elem->metadata.empty()) return type;
+      return columnar::List(columnar::MakeField("element", t, elem->nullable));
     }
     case TypeId::kMap: {
       const auto& entries = type->children()[0];
@@ -222,7 +237,9 @@ Result<SchemaPtr> NormalizeSchema(const Schema& schema) {
     // Delta column names are case-insensitive (Spark's resolution), so "a" and "A" collide.
     if (!seen.insert(lower).second) return Status::InvalidArgument(fmt::format("duplicate column '{}'", f->name));
     DELTA_ASSIGN_OR_RAISE(auto t, NormalizeType(f->type, f->name));
-    fields.push_back(t == f->type ? f : columnar::MakeField(f->name, t, f->nullable, f->metadata));
+    auto md = DeltaMetadata(f->metadata);
+    fields.push_back(t == f->type && md.size() == f->metadata.size() ? f
+                                                                     : columnar::MakeField(f->name, t, f->nullable, md));
   }
   return std::make_shared<Schema>(std::move(fields));
 }
