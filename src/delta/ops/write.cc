@@ -436,7 +436,6 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
                                                                  mapping, dopts));
   txn::DataFileWriter& writer = *state->writer;
   int64_t input_rows = 0;
-  int64_t batch_index = 0;
   while (true) {
     DELTA_ASSIGN_OR_RAISE(RecordBatchPtr batch, input.Next());
     if (!batch) break;
@@ -455,7 +454,6 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
     }
     DELTA_RETURN_NOT_OK(writer.Write(*full));
     input_rows += full->num_rows;
-    ++batch_index;
     if (options.progress) options.progress(input_rows, writer.bytes_written());
   }
 
