@@ -583,3 +583,61 @@ TEST(CleanupExpiredLogs, RecentLogsAndConfiguredRetention) {
 
 }  // namespace
 }  // namespace delta::txn
+
+namespace delta::txn {
+namespace {
+
+// stats_parsed alone on real tables (all column types, column mapping, partitions): every
+// statistic the JSON stats carried comes back through the typed struct.
+TEST(Checkpoint, SharedTablesStatsAsStructOnly) {
+  std::string shared = testing::SharedTablesDir();
+  if (shared.empty()) GTEST_SKIP() << "shared tables absent";
+  int compared = 0;
+  for (const char* name : {"kernel-rs-golden/data-skipping-basic-stats-all-types-columnmapping-name/delta",
+                           "kernel-rs-golden/dv-partitioned-with-checkpoint/delta"}) {
+    SCOPED_TRACE(name);
+    fs::path src = fs::path(shared) / name;
+    if (!fs::exists(src / "_delta_log")) continue;
+    TempDir tmp;
+    CopyLog(src, tmp.path());
+    ASSERT_OK_AND_ASSIGN(auto full, Load(tmp.path()));
+    for (const auto& n : LogFiles(tmp.path())) {
+      if (n.starts_with(LogName(full->version(), ".checkpoint"))) fs::remove(tmp.path() / "_delta_log" / n);
+    }
+    CheckpointOptions o;
+    o.write_stats_as_json = false;
+    o.write_stats_as_struct = true;
+    ASSERT_OK_AND_ASSIGN(int64_t v, WriteCheckpoint(full, o));
+    DropLogBefore(tmp.path(), v);
+    ASSERT_OK_AND_ASSIGN(auto from_cp, Load(tmp.path()));
+    ExpectSameState(*full, *from_cp, /*compare_stats_text=*/false);
+    ASSERT_OK_AND_ASSIGN(auto physical, schema::PhysicalSchema(*full->schema(), full->column_mapping_mode()));
+    std::map<std::string, std::string> want_stats;
+    for (const auto& f : full->files()) want_stats[f.path + DvId(f.deletion_vector)] = f.stats;
+    for (const auto& f : from_cp->files()) {
+      const std::string& want_json = want_stats[f.path + DvId(f.deletion_vector)];
+      if (want_json.empty()) continue;
+      ASSERT_OK_AND_ASSIGN(auto want, expr::ParseStatsJson(want_json, *physical));
+      ASSERT_OK_AND_ASSIGN(auto got, expr::ParseStatsJson(f.stats, *physical));
+      EXPECT_EQ(got.num_records, want.num_records) << f.path;
+      for (const auto& [path, cs] : want.columns) {
+        auto it = got.columns.find(path);
+        if (cs.min) {
+          ASSERT_NE(it, got.columns.end()) << path.back() << " in " << f.stats;
+          ASSERT_TRUE(it->second.min.has_value()) << path.back() << " in " << f.stats;
+          EXPECT_TRUE(it->second.min->Equals(*cs.min)) << path.back() << ": " << it->second.min->ToString()
+                                                       << " vs " << cs.min->ToString();
+          ++compared;
+        }
+        if (cs.max && it != got.columns.end() && it->second.max) {
+          EXPECT_TRUE(it->second.max->Equals(*cs.max)) << path.back();
+        }
+        if (cs.null_count && it != got.columns.end()) EXPECT_EQ(it->second.null_count, cs.null_count) << path.back();
+      }
+    }
+  }
+  EXPECT_GT(compared, 5);
+}
+
+}  // namespace
+}  // namespace delta::txn
