@@ -15,6 +15,10 @@ delta_resolve_pkg(BROTLIENC libbrotlienc)
 
 # simdjson ships a CMake package on Debian 12 (libsimdjson-dev).
 find_package(simdjson CONFIG REQUIRED)
+# The package defines SIMDJSON_THREADS_ENABLED for its users, and the define changes the layout of
+# simdjson's inline classes: every translation unit that includes <simdjson.h> (tests and tools
+# too, not only the modules linking simdjson) must agree, or the binary holds two layouts.
+add_compile_definitions(SIMDJSON_THREADS_ENABLED=1)
 
 # snappy ships a CMake package on Debian 12.
 find_package(Snappy CONFIG REQUIRED)
