@@ -1,17 +1,22 @@
-// The quickstart: build a small table of taxi trips in memory, write it as a Delta table (Parquet
-// data files from libdelta's writer, two JSON commits), read it back through the Delta log with a
-// scan, time-travel to version 0, run a filtered scan, and check that every value survived.
+// The quickstart: build a small table of taxi trips in memory, create a Delta table partitioned by
+// vendor, append the trips in two commits, overwrite one partition, then read it back through the
+// log: time travel to the last append must return exactly what was written, and the latest
+// version must show the partition replaced.
 //   quickstart TABLE_DIR        (the directory must not hold a table yet)
 #include <cstdio>
 #include <string>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <chrono>
 #include <span>
 
 #include <fmt/format.h>
 
 #include "delta/columnar/builder.h"
+#include "delta/ops/create.h"
+#include "delta/ops/write.h"
 #include "delta/scan/scan.h"
 #include "delta/schema/schema_json.h"
 #include "delta/storage/uri.h"
@@ -57,111 +62,120 @@ Result<RecordBatchPtr> MakeTrips(int64_t n) {
   return b->Finish();
 }
 
-// Writes `batch` as one Parquet data file of the table and returns its add action (JSON).
-Result<std::string> WriteDataFile(const storage::Location& table, const std::string& name, const RecordBatch& batch) {
-  parquet::WriterProperties props;
-  props.compression = parquet::CompressionCodec::SNAPPY;
-  props.max_row_group_rows = 4096;
-  DELTA_ASSIGN_OR_RAISE(auto out, table.store->OpenWrite(table.Child(name).key));
-  DELTA_ASSIGN_OR_RAISE(auto writer, parquet::FileWriter::Open(std::move(out), batch.schema, props));
-  DELTA_RETURN_NOT_OK(writer->WriteBatch(batch));
-  DELTA_RETURN_NOT_OK(writer->Close());
-  DELTA_ASSIGN_OR_RAISE(auto meta, table.store->Head(table.Child(name).key));
-  return fmt::format(R"({{"add":{{"path":"{}","partitionValues":{{}},"size":{},"modificationTime":{},"dataChange":true,"stats":"{{\"numRecords\":{}}}"}}}})",
-                     name, meta.size, meta.last_modified_ms, batch.num_rows);
+Result<RecordBatchPtr> Slice(const RecordBatchPtr& b, int64_t offset, int64_t length) {
+  auto out = std::make_shared<RecordBatch>();
+  out->schema = b->schema;
+  out->num_rows = length;
+  for (const auto& col : b->columns) out->columns.push_back(col->Slice(offset, length));
+  return out;
 }
 
-// Commits one version of the log: put-if-absent, so an existing version is never overwritten.
-// (The transaction layer with conflict checks and statistics is the write path's job; this is the
-// smallest correct commit the protocol allows.)
-Status Commit(const storage::Location& table, int64_t version, const std::string& operation, std::string actions) {
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  actions = fmt::format(R"({{"commitInfo":{{"timestamp":{},"operation":"{}","engineInfo":"deltacpp-quickstart"}}}})",
-                        now.count(), operation) + "\n" + actions;
-  std::string key = table.Child(fmt::format("_delta_log/{:020d}.json", version)).key;
-  return table.store->PutIfAbsent(key, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(actions.data()), actions.size()));
+Result<int64_t> Write(const std::string& uri, const RecordBatchPtr& batch, ops::SaveMode mode,
+                      std::optional<std::string> replace_where = std::nullopt) {
+  auto input = MakeRecordBatchReader(batch->schema, {batch});
+  ops::WriteOptions opts;
+  opts.mode = mode;
+  opts.replace_where = std::move(replace_where);
+  DELTA_ASSIGN_OR_RAISE(auto r, ops::WriteTable(uri, *input, opts));
+  return r.version;
+}
+
+// All rows of a snapshot, keyed by trip_id (files come back in any order).
+Result<std::map<int64_t, std::string>> ReadRows(const table::SnapshotPtr& snap, const std::string& where = "") {
+  scan::ScanBuilder builder(snap);
+  if (!where.empty()) builder.WithPredicateSql(where);
+  DELTA_ASSIGN_OR_RAISE(auto s, builder.Build());
+  DELTA_ASSIGN_OR_RAISE(auto reader, s->Execute());
+  std::map<int64_t, std::string> rows;
+  while (true) {
+    DELTA_ASSIGN_OR_RAISE(auto b, reader->Next());
+    if (!b) break;
+    for (int64_t r = 0; r < b->num_rows; ++r) {
+      std::string text;
+      for (int c = 1; c < b->num_columns(); ++c) {
+        const auto& col = *b->column(c);
+        if (col.type->is_nested()) {
+          text += col.IsNull(r) ? "|null" : fmt::format("|list[{}]", col.GetListRange(r).second - col.GetListRange(r).first);
+        } else {
+          DELTA_ASSIGN_OR_RAISE(auto v, GetScalar(col, r));
+          text += "|" + v.ToString();
+        }
+      }
+      rows[b->column(0)->values<int64_t>()[r]] = std::move(text);
+    }
+  }
+  return rows;
 }
 
 Status Run(const std::string& uri) {
   constexpr int64_t kRows = 10000;
   DELTA_ASSIGN_OR_RAISE(auto trips, MakeTrips(kRows));
-  DELTA_ASSIGN_OR_RAISE(auto root, storage::ResolveUri(uri));
-  DELTA_ASSIGN_OR_RAISE(auto existing, root.store->List(root.Child("_delta_log").key + "/"));
-  if (!existing.empty()) return Status::AlreadyExists(fmt::format("{} already holds a Delta table", root.uri()));
 
-  // Version 0 creates the table with the first half of the trips, version 1 appends the rest.
-  auto first = std::make_shared<RecordBatch>();
-  auto second = std::make_shared<RecordBatch>();
-  for (auto* part : {first.get(), second.get()}) part->schema = trips->schema;
-  const int64_t half = kRows / 2;
-  for (const auto& col : trips->columns) {
-    first->columns.push_back(col->Slice(0, half));
-    second->columns.push_back(col->Slice(half, kRows - half));
-  }
-  first->num_rows = half;
-  second->num_rows = kRows - half;
-  std::string v0 = R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})" "\n";
-  std::string schema_json;
-  {
-    std::string s = schema::SchemaToJson(*trips->schema);
-    // schemaString is a JSON string holding the schema JSON.
-    for (char c : s) {
-      if (c == '"' || c == '\\') schema_json.push_back('\\');
-      schema_json.push_back(c);
-    }
-  }
-  v0 += fmt::format(R"({{"metaData":{{"id":"5d3c1a8e-6f41-4a8e-9a0f-quickstart01","format":{{"provider":"parquet","options":{{}}}},"schemaString":"{}","partitionColumns":[],"configuration":{{}},"createdTime":1700000000000}}}})",
-                    schema_json) + "\n";
-  DELTA_ASSIGN_OR_RAISE(auto add0, WriteDataFile(root, "part-00000-quickstart.snappy.parquet", *first));
-  DELTA_RETURN_NOT_OK(Commit(root, 0, "CREATE TABLE", v0 + add0 + "\n"));
-  DELTA_ASSIGN_OR_RAISE(auto add1, WriteDataFile(root, "part-00001-quickstart.snappy.parquet", *second));
-  DELTA_RETURN_NOT_OK(Commit(root, 1, "WRITE", add1 + "\n"));
-  std::printf("wrote a Delta table of %lld trips in 2 commits at %s\n", static_cast<long long>(kRows), root.uri().c_str());
+  // Version 0: create the table, partitioned by vendor (nulls go to __HIVE_DEFAULT_PARTITION__).
+  ops::CreateOptions create;
+  create.schema = trips->schema;
+  create.partition_by = {"vendor"};
+  create.name = "trips";
+  create.description = "taxi trips written by the deltacpp quickstart";
+  DELTA_RETURN_NOT_OK(ops::CreateTable(uri, create).status());
+  // Versions 1 and 2: two appends.
+  DELTA_ASSIGN_OR_RAISE(auto first, Slice(trips, 0, kRows / 2));
+  DELTA_ASSIGN_OR_RAISE(auto second, Slice(trips, kRows / 2, kRows - kRows / 2));
+  DELTA_RETURN_NOT_OK(Write(uri, first, ops::SaveMode::kAppend).status());
+  DELTA_ASSIGN_OR_RAISE(int64_t v2, Write(uri, second, ops::SaveMode::kAppend));
+  std::printf("created the table and appended %lld trips in two commits (version %lld)\n",
+              static_cast<long long>(kRows), static_cast<long long>(v2));
 
-  // Read it back: latest snapshot, full scan, then time travel and a filtered scan.
+  // Version 3: overwrite one partition with a single corrected trip.
+  DELTA_ASSIGN_OR_RAISE(auto fix_builder, RecordBatchBuilder::Make(trips->schema));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<Int64Builder>(0)->Append(99999));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<BinaryBuilder>(1)->Append("fhv"));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<Int64Builder>(2)->Append(1700000000000000LL));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<DoubleBuilder>(3)->Append(12.5));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<Decimal128Builder>(4)->Append(static_cast<__int128>(4200)));
+  DELTA_RETURN_NOT_OK(fix_builder->field_as<ListBuilder>(5)->Append(true));
+  DELTA_ASSIGN_OR_RAISE(auto fix, fix_builder->Finish());
+  DELTA_ASSIGN_OR_RAISE(int64_t v3, Write(uri, fix, ops::SaveMode::kOverwrite, "vendor = 'fhv'"));
+
+  // Read back: the latest version, and version 2 by time travel.
   DELTA_ASSIGN_OR_RAISE(auto table, table::Table::Open(uri));
-  DELTA_ASSIGN_OR_RAISE(auto snap, table->GetSnapshot());
-  if (snap->version() != 1 || snap->files().size() != 2 || snap->NumRows() != kRows) {
-    return Status::Internal("unexpected snapshot: version, file count or row count differ");
+  DELTA_ASSIGN_OR_RAISE(auto latest, table->GetSnapshot());
+  DELTA_ASSIGN_OR_RAISE(auto at_v2, table->GetSnapshot({.version = v2}));
+  if (latest->version() != v3) return Status::Internal("latest version is not the overwrite");
+  DELTA_ASSIGN_OR_RAISE(auto all, ReadRows(at_v2));
+  // What was written, by trip_id, from the in-memory batch (the same formatting).
+  std::map<int64_t, std::string> expected;
+  {
+    auto expected_rows = [&]() -> Status {
+      for (int64_t r = 0; r < trips->num_rows; ++r) {
+        std::string text;
+        for (int c = 1; c < trips->num_columns(); ++c) {
+          const auto& col = *trips->column(c);
+          if (col.type->is_nested()) {
+            text += col.IsNull(r) ? "|null" : fmt::format("|list[{}]", col.GetListRange(r).second - col.GetListRange(r).first);
+          } else {
+            DELTA_ASSIGN_OR_RAISE(auto v, GetScalar(col, r));
+            text += "|" + v.ToString();
+          }
+        }
+        expected[trips->column(0)->values<int64_t>()[r]] = std::move(text);
+      }
+      return Status::OK();
+    };
+    DELTA_RETURN_NOT_OK(expected_rows());
   }
-  DELTA_ASSIGN_OR_RAISE(auto s, scan::ScanBuilder(snap).Build());
-  DELTA_ASSIGN_OR_RAISE(auto reader, s->Execute());
-  std::vector<RecordBatchPtr> batches;
-  while (true) {
-    DELTA_ASSIGN_OR_RAISE(auto b, reader->Next());
-    if (!b) break;
-    batches.push_back(b);
+  if (all != expected) return Status::Internal("version 2 does not read back exactly what was written");
+  std::printf("time travel to version %lld: all %zu trips read back exactly\n", static_cast<long long>(v2), all.size());
+  DELTA_ASSIGN_OR_RAISE(auto now, ReadRows(latest));
+  size_t fhv_before = 0;
+  for (const auto& [id, text] : expected) fhv_before += text.rfind("|'fhv'", 0) == 0;
+  if (now.size() != expected.size() - fhv_before + 1 || now.count(99999) != 1) {
+    return Status::Internal("the partition overwrite did not replace exactly the fhv partition");
   }
-  // Files come back in any order: order the batches by their first trip id.
-  std::sort(batches.begin(), batches.end(), [](const RecordBatchPtr& a, const RecordBatchPtr& b) {
-    return a->column(0)->values<int64_t>()[0] < b->column(0)->values<int64_t>()[0];
-  });
-  DELTA_ASSIGN_OR_RAISE(auto back, ConcatenateBatches(batches));
-  for (int c = 0; c < trips->num_columns(); ++c) {
-    std::string diff;
-    if (!ArrayEquals(*trips->column(c), *back->column(c), &diff)) {
-      return Status::Internal("column " + trips->schema->field(c)->name + " differs after the round trip: " + diff);
-    }
-  }
-  std::printf("read %lld rows back through the Delta log: all %d columns exact\n", static_cast<long long>(back->num_rows),
-              trips->num_columns());
-  DELTA_ASSIGN_OR_RAISE(auto v0snap, table->GetSnapshot({.version = 0}));
-  if (v0snap->NumRows() != half) return Status::Internal("time travel to version 0 gave the wrong row count");
-  DELTA_ASSIGN_OR_RAISE(auto filtered, scan::ScanBuilder(snap).WithPredicateSql("trip_id < 1010 AND vendor IS NOT NULL").Build());
-  scan::ScanMetrics metrics;
-  DELTA_ASSIGN_OR_RAISE(auto planned, filtered->PlanFiles(&metrics));
-  (void)planned;
-  DELTA_ASSIGN_OR_RAISE(auto freader, filtered->Execute());
-  int64_t n = 0;
-  while (true) {
-    DELTA_ASSIGN_OR_RAISE(auto b, freader->Next());
-    if (!b) break;
-    n += b->num_rows;
-  }
-  if (n != 9) return Status::Internal(fmt::format("filtered scan returned {} rows, expected 9", n));
-  std::printf("version 0 has %lld rows; 'trip_id < 1010 AND vendor IS NOT NULL' returned %lld rows from %lld of %lld files\n",
-              static_cast<long long>(half), static_cast<long long>(n), static_cast<long long>(metrics.files_total - metrics.files_skipped_by_stats),
-              static_cast<long long>(metrics.files_total));
+  std::printf("version %lld: partition vendor='fhv' (%zu trips) replaced by 1 trip; %zu trips in the table\n",
+              static_cast<long long>(v3), fhv_before, now.size());
+  DELTA_ASSIGN_OR_RAISE(auto filtered, ReadRows(latest, "trip_id < 1010 AND vendor IS NOT NULL"));
+  std::printf("'trip_id < 1010 AND vendor IS NOT NULL' returned %zu trips\n", filtered.size());
   return Status::OK();
 }
 
