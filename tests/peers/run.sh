@@ -25,4 +25,5 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/deltacpp-peers.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 rc=0
 python3 "$here/run.py" --cli "$cli" --tmp "$tmp" --jobs 2 "${@:2}" || rc=$?
+python3 "$here/delta_write_check.py" "$build_dir" --tmp "$tmp/delta_write" --skip-unbuilt || rc=$?
 exit "$rc"
