@@ -253,11 +253,16 @@ Status RunAppends(const Args& args) {
   }
   double sum = 0;
   for (double t : ms) sum += t;
+  // Latency growth with the table's size: the first and the last tenth of the appends.
+  const size_t tenth = std::max<size_t>(1, ms.size() / 10);
+  const double p50_first = Percentile(std::vector<double>(ms.begin(), ms.begin() + tenth), 0.5);
+  const double p50_last = Percentile(std::vector<double>(ms.end() - tenth, ms.end()), 0.5);
   fmt::print(
       "{{\"appends\":{},\"p50_ms\":{:.3f},\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f},"
+      "\"p50_first_tenth_ms\":{:.3f},\"p50_last_tenth_ms\":{:.3f},"
       "\"checkpoint_commit_p50_ms\":{:.3f},\"checkpoints\":{},\"peak_rss\":{}}}\n",
       args.count, Percentile(ms, 0.5), Percentile(ms, 0.95), Percentile(ms, 0.99), Percentile(ms, 1.0),
-      sum / static_cast<double>(ms.size()), checkpoint_ms.empty() ? 0.0 : Percentile(checkpoint_ms, 0.5), checkpoints,
+      sum / static_cast<double>(ms.size()), p50_first, p50_last, checkpoint_ms.empty() ? 0.0 : Percentile(checkpoint_ms, 0.5), checkpoints,
       PeakRss());
   return Status::OK();
 }
