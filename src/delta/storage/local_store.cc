@@ -273,6 +273,15 @@ class LocalObjectStore final : public ObjectStore {
       if (name == "." || name == "..") continue;
       if (top && !name.starts_with(name_prefix)) continue;
       std::string key = dir_key.empty() ? std::string(name) : dir_key + "/" + std::string(name);
+      // Skip, without a stat, what the directory entry type already rules out: listing a log from
+      // a start-after key must not cost one stat per file ever written.
+      if (ent->d_type == DT_REG) {
+        if (IsTempName(name)) continue;
+        if (!start_after.empty() && std::string_view(key) <= start_after) continue;
+      } else if (ent->d_type == DT_DIR && !start_after.empty()) {
+        std::string with_slash = key + "/";
+        if (std::string_view(with_slash) < start_after && !start_after.starts_with(with_slash)) continue;
+      }
       struct stat st;
       if (::stat(PathOf(key).c_str(), &st) != 0) {
         if (errno == ENOENT) continue;  // removed while listing, or a dangling symlink
