@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "delta/util/civil_time.h"
 #include "delta/util/macros.h"
 
 namespace delta::cli {
@@ -39,6 +40,9 @@ void AppendJsonString(std::string_view s, std::string* out) {
 
 namespace {
 
+using util::CivilFromDays;
+using util::FloorDiv;
+
 void AppendHex(std::string_view bytes, std::string* out) {
   static const char* kDigits = "0123456789abcdef";
   for (unsigned char c : bytes) {
@@ -59,27 +63,6 @@ void AppendFloat(F v, bool json, std::string* out) {
     auto r = std::to_chars(buf, buf + sizeof(buf), v);
     out->append(buf, r.ptr);
   }
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), valid for the whole int32
-// day range: shift to an era-based calendar starting on 0000-03-01 so leap days fall at the end
-// of each year.
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t doe = z - era * 146097;                                   // [0, 146096]
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            // [0, 365]
-  const int64_t mp = (5 * doy + 2) / 153;                                 // [0, 11]
-  *d = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
 }
 
 std::string FormatYear(int64_t y) {

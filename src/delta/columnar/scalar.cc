@@ -7,32 +7,15 @@
 #include <fmt/format.h>
 
 #include "delta/columnar/builder.h"
+#include "delta/util/civil_time.h"
 #include "delta/util/macros.h"
 
 namespace delta::columnar {
 
 namespace {
 
-// Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's days_from_civil
-// inverse, written out for 64-bit day counts so hostile values cannot overflow).
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yr = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yr + (*m <= 2 ? 1 : 0);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
+using util::CivilFromDays;
+using util::FloorDiv;
 
 std::string DateString(int64_t days) {
   int64_t y;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "delta/util/civil_time.h"
+
 namespace delta::expr {
 
 using columnar::Scalar;
@@ -148,7 +150,7 @@ std::string DecimalToString(__int128 unscaled, int32_t scale) {
 std::string DateToString(int64_t days) {
   int64_t y;
   unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  util::CivilFromDays(days, &y, &m, &d);
   return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
 }
 
@@ -380,29 +382,5 @@ ExprPtr NotIn(ExprPtr value, std::vector<ExprPtr> list) {
 ExprPtr And(std::vector<ExprPtr> children) { return Expression::MakeNode(ExprKind::kAnd, std::move(children)); }
 ExprPtr Or(std::vector<ExprPtr> children) { return Expression::MakeNode(ExprKind::kOr, std::move(children)); }
 ExprPtr Not(ExprPtr a) { return Expression::MakeNode(ExprKind::kNot, {std::move(a)}); }
-
-// Civil calendar conversions (proleptic Gregorian), by eras of 400 years.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const unsigned d = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
-  const unsigned m = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-  *year = yoe + era * 400 + (m <= 2);
-  *month = m;
-  *day = d;
-}
 
 }  // namespace delta::expr

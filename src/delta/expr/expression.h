@@ -133,10 +133,6 @@ ExprPtr Not(ExprPtr a);
 
 // ---- Helpers shared by the expression module ----
 
-/// Days since 1970-01-01 of a proleptic Gregorian date, and back.
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
-void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
-
 /// Literal SQL text of a scalar: 42, 1.5, 1.0E10, 'it''s', TRUE, NULL, DATE '2021-01-02',
 /// TIMESTAMP '2021-01-02 03:04:05.000006Z', TIMESTAMP_NTZ '...', X'0A0B', DOUBLE 'NaN'.
 std::string ScalarToSql(const columnar::Scalar& value);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "delta/expr/expression.h"
+#include "delta/util/civil_time.h"
 
 namespace delta::expr {
 
@@ -27,13 +28,6 @@ bool ReadNumber(std::string_view s, size_t* pos, int min_digits, int max_digits,
   return n >= min_digits;
 }
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t y, int64_t m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
 bool ReadDate(std::string_view s, size_t* pos, int64_t* days) {
   bool neg = false;
   if (*pos < s.size() && (s[*pos] == '-' || s[*pos] == '+')) {
@@ -49,8 +43,8 @@ bool ReadDate(std::string_view s, size_t* pos, int64_t* days) {
   ++*pos;
   if (!ReadNumber(s, pos, 1, 2, &d)) return false;
   if (neg) y = -y;
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return false;
-  *days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  if (m < 1 || m > 12 || d < 1 || d > util::DaysInMonth(y, static_cast<unsigned>(m))) return false;
+  *days = util::DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
   return true;
 }
 

@@ -12,6 +12,7 @@
 #include "delta/parquet/reader/file_reader.h"
 #include "delta/protocol/json_names.h"
 #include "delta/storage/path.h"
+#include "delta/util/civil_time.h"
 #include "delta/util/macros.h"
 #include "delta/util/thread_pool.h"
 
@@ -114,20 +115,6 @@ p::StringMap StrMap(const ArrayData* m, int64_t i) {
   return out;
 }
 
-// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
-}
-
 void AppendJsonText(std::string_view s, std::string* out) {
   out->push_back('"');
   for (unsigned char c : s) {
@@ -170,7 +157,7 @@ void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
     case TypeId::kLargeString: AppendJsonText(a.GetView(i), out); break;
     case TypeId::kDate32: {
       int64_t y; unsigned m, d;
-      CivilFromDays(a.values<int32_t>()[i], &y, &m, &d);
+      util::CivilFromDays(a.values<int32_t>()[i], &y, &m, &d);
       out->append(fmt::format("\"{:04d}-{:02d}-{:02d}\"", y, m, d));
       break;
     }
@@ -186,7 +173,7 @@ void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
       int64_t days = micros >= 0 ? micros / 86400000000LL : -((-micros + 86400000000LL - 1) / 86400000000LL);
       int64_t rem = micros - days * 86400000000LL;
       int64_t y; unsigned m, d;
-      CivilFromDays(days, &y, &m, &d);
+      util::CivilFromDays(days, &y, &m, &d);
       int64_t secs = rem / 1000000;
       out->append(fmt::format("\"{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}\"", y, m, d, secs / 3600, (secs / 60) % 60,
                               secs % 60, (rem % 1000000) / 1000, a.type->timezone().empty() ? "" : "Z"));

@@ -18,33 +18,6 @@ using columnar::TypePtr;
 
 namespace internal {
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 int64_t UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::kSecond: return 1;
@@ -53,14 +26,6 @@ int64_t UnitsPerSecond(TimeUnit unit) {
     case TimeUnit::kNano: return 1000000000;
   }
   return 1;
-}
-
-std::string FormatDate(int64_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  if (y < 0) return fmt::format("-{:04d}-{:02d}-{:02d}", -y, m, d);
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
 }
 
 std::string FormatTimestampMicros(int64_t micros) {
@@ -75,7 +40,8 @@ std::string FormatTimestampMicros(int64_t micros) {
 
 namespace {
 
-using internal::DaysFromCivil;
+using util::DaysFromCivil;
+using util::DaysInMonth;
 
 class Cursor {
  public:
@@ -107,13 +73,6 @@ class Cursor {
   std::string_view s_;
   size_t pos_ = 0;
 };
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
 
 // [+-]YYYY[Y...]-MM-DD; years of 4 to 6 digits.
 bool ParseDatePart(Cursor* c, int64_t* days) {

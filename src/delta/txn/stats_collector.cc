@@ -12,6 +12,7 @@
 
 #include "delta/columnar/builder.h"
 #include "delta/util/bit_util.h"
+#include "delta/util/civil_time.h"
 #include "delta/util/macros.h"
 
 namespace delta::txn {
@@ -53,41 +54,10 @@ Kind KindOf(const DataType& t) {
   }
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  // Proleptic Gregorian calendar; era-based conversion (400-year cycles of 146097 days).
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2 ? 1 : 0);
-}
-
-void AppendDate(std::string* out, int64_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  if (y < 0) {
-    fmt::format_to(std::back_inserter(*out), "-{:04}-{:02}-{:02}", -y, m, d);
-  } else {
-    fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02}", y, m, d);
-  }
-}
-
 void AppendTimestampMillis(std::string* out, int64_t millis, bool utc) {
-  const int64_t days = FloorDiv(millis, 86400000);
+  const int64_t days = util::FloorDiv(millis, 86400000);
   const int64_t ms_of_day = millis - days * 86400000;
-  AppendDate(out, days);
+  util::AppendDate(days, out);
   fmt::format_to(std::back_inserter(*out), "T{:02}:{:02}:{:02}.{:03}{}", ms_of_day / 3600000, (ms_of_day / 60000) % 60,
                  (ms_of_day / 1000) % 60, ms_of_day % 1000, utc ? "Z" : "");
 }
@@ -659,7 +629,7 @@ bool AppendLeafValue(std::string* out, const StatsCollector::Leaf& leaf, Section
       return true;
     case Kind::kDate:
       out->push_back('"');
-      AppendDate(out, is_min ? leaf.imin : leaf.imax);
+      util::AppendDate(is_min ? leaf.imin : leaf.imax, out);
       out->push_back('"');
       return true;
     case Kind::kTimestamp: {
@@ -684,9 +654,9 @@ bool AppendLeafValue(std::string* out, const StatsCollector::Leaf& leaf, Section
         if (v > std::numeric_limits<int64_t>::max() / 1000 || v < std::numeric_limits<int64_t>::min() / 1000) return false;
         ms = v * 1000;
       } else if (is_min) {
-        ms = FloorDiv(leaf.imin, per_ms);  // truncated down: still a lower bound
+        ms = util::FloorDiv(leaf.imin, per_ms);  // truncated down: still a lower bound
       } else {
-        ms = FloorDiv(leaf.imax, per_ms);
+        ms = util::FloorDiv(leaf.imax, per_ms);
         if (ms * per_ms != leaf.imax) ++ms;  // rounded up: still an upper bound
       }
       out->push_back('"');
