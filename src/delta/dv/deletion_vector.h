@@ -32,6 +32,8 @@ struct DeletionVectorDescriptor {
   int32_t size_in_bytes = 0;
   /// Number of rows the DV deletes.
   int64_t cardinality = 0;
+  /// Optional maxRowIndex: the largest row index the DV may mark (when the writer recorded it).
+  std::optional<int64_t> max_row_index;
 
   /// PROTOCOL.md "Derived Fields": storageType + pathOrInlineDv, plus "@" + offset when the
   /// offset is present.

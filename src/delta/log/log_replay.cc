@@ -268,6 +268,7 @@ std::optional<dv::DeletionVectorDescriptor> ReadDv(const ArrayData* dv, const Ar
   int64_t size_in_bytes = Int(size, k).value_or(0);
   d.size_in_bytes = (size_in_bytes < 0 || size_in_bytes > INT32_MAX) ? -1 : static_cast<int32_t>(size_in_bytes);
   d.cardinality = Int(card, k).value_or(0);
+  d.max_row_index = Int(Child(dv, p::kMaxRowIndex), k);
   return d;
 }
 

@@ -122,6 +122,7 @@ class ObjectWriter {
     if (d.offset) o.Int(kOffset, *d.offset);
     o.Int(kSizeInBytes, d.size_in_bytes);
     o.Int(kCardinality, d.cardinality);
+    if (d.max_row_index) o.Int(kMaxRowIndex, *d.max_row_index);
     o.End();
   }
   std::string* out() { return out_; }

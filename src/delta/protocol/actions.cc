@@ -160,6 +160,7 @@ Result<std::optional<dv::DeletionVectorDescriptor>> GetDeletionVector(const obje
   if (size < 0 || size > INT32_MAX) return dctx.Error("sizeInBytes out of range");
   out.size_in_bytes = static_cast<int32_t>(size);
   DELTA_ASSIGN_OR_RAISE(out.cardinality, GetInt(d, kCardinality, dctx));
+  DELTA_ASSIGN_OR_RAISE(out.max_row_index, GetOptInt(d, kMaxRowIndex, dctx));
   if (out.cardinality < 0) return dctx.Error("negative cardinality");
   return std::optional<dv::DeletionVectorDescriptor>(std::move(out));
 }

@@ -38,6 +38,7 @@ inline constexpr std::string_view kPathOrInlineDv = "pathOrInlineDv";
 inline constexpr std::string_view kOffset = "offset";
 inline constexpr std::string_view kSizeInBytes = "sizeInBytes";
 inline constexpr std::string_view kCardinality = "cardinality";
+inline constexpr std::string_view kMaxRowIndex = "maxRowIndex";
 inline constexpr std::string_view kId = "id";
 inline constexpr std::string_view kName = "name";
 inline constexpr std::string_view kDescription = "description";

@@ -91,7 +91,8 @@ TypePtr DeletionVectorType() {
                            MakeField(std::string(p::kPathOrInlineDv), columnar::Utf8()),
                            MakeField(std::string(p::kOffset), columnar::Int32()),
                            MakeField(std::string(p::kSizeInBytes), columnar::Int32()),
-                           MakeField(std::string(p::kCardinality), columnar::Int64())});
+                           MakeField(std::string(p::kCardinality), columnar::Int64()),
+                           MakeField(std::string(p::kMaxRowIndex), columnar::Int64())});
 }
 
 // Whether a column's min/max appears in statistics (Spark: orderable primitives, not booleans
@@ -282,6 +283,7 @@ Status AppendDeletionVector(ArrayBuilder* b, const std::optional<dv::DeletionVec
   DELTA_RETURN_NOT_OK(d->offset ? AppendInt32(sb->child(2), *d->offset) : sb->child(2)->AppendNull());
   DELTA_RETURN_NOT_OK(AppendInt32(sb->child(3), d->size_in_bytes));
   DELTA_RETURN_NOT_OK(AppendInt64(sb->child(4), d->cardinality));
+  DELTA_RETURN_NOT_OK(d->max_row_index ? AppendInt64(sb->child(5), *d->max_row_index) : sb->child(5)->AppendNull());
   return sb->Append();
 }
 
