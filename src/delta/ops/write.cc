@@ -13,6 +13,7 @@
 #include "delta/expr/evaluator.h"
 #include "delta/expr/parser.h"
 #include "delta/ops/create.h"
+#include "delta/ops/constraints.h"
 #include "delta/protocol/action_json.h"
 #include "delta/protocol/table_features.h"
 #include "delta/scan/scan.h"
@@ -430,6 +431,9 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
   }
 
   // ---- Data ----
+  // PROTOCOL.md "CHECK Constraints" / "Column Invariants": every input row is checked before it
+  // reaches a data file; a violation fails the write and nothing is committed.
+  DELTA_ASSIGN_OR_RAISE(auto constraints, ConstraintChecker::Make(*write_schema, configuration));
   DELTA_ASSIGN_OR_RAISE(txn::DataWriteOptions dopts,
                         txn::DataWriteOptionsFromConfiguration(configuration, options.data));
   DELTA_ASSIGN_OR_RAISE(state->writer, txn::DataFileWriter::Make(table->location(), write_schema, partition_columns,
@@ -452,6 +456,7 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
                                                    input_rows + row, *options.replace_where));
       }
     }
+    DELTA_RETURN_NOT_OK(constraints->Check(*full, input_rows));
     DELTA_RETURN_NOT_OK(writer.Write(*full));
     input_rows += full->num_rows;
     if (options.progress) options.progress(input_rows, writer.bytes_written());

@@ -16,8 +16,8 @@ const std::vector<TableFeature>& KnownFeatures() {
   // exist as table features carry the feature-protocol versions (3 / 7).
   static const std::vector<TableFeature> kFeatures = {
       {"appendOnly", FeatureKind::kWriterOnly, 0, 2, true, true},
-      {"invariants", FeatureKind::kWriterOnly, 0, 2, true, false},
-      {"checkConstraints", FeatureKind::kWriterOnly, 0, 3, true, false},
+      {"invariants", FeatureKind::kWriterOnly, 0, 2, true, true},
+      {"checkConstraints", FeatureKind::kWriterOnly, 0, 3, true, true},
       {"changeDataFeed", FeatureKind::kWriterOnly, 0, 4, true, true},
       {"generatedColumns", FeatureKind::kWriterOnly, 0, 4, true, false},
       {"columnMapping", FeatureKind::kReaderWriter, 2, 5, true, true},
