@@ -54,6 +54,13 @@ Result<std::string> InvariantSql(const std::string& json, const std::string& col
   return std::string(sql);
 }
 
+bool HasInvariantInside(const columnar::DataType& type) {
+  for (const auto& c : type.children()) {
+    if (c->GetMetadata("delta.invariants") || HasInvariantInside(*c->type)) return true;
+  }
+  return false;
+}
+
 void CollectInvariants(const std::vector<FieldPtr>& fields, const std::string& prefix,
                        std::vector<std::pair<std::string, std::string>>* out, Status* st) {
   for (const auto& f : fields) {
@@ -67,8 +74,15 @@ void CollectInvariants(const std::vector<FieldPtr>& fields, const std::string& p
       }
       out->emplace_back(path, sql.MoveValueUnsafe());
     }
-    // Spark only allows invariants on top-level fields and fields nested in structs.
-    if (f->type->id() == TypeId::kStruct) CollectInvariants(f->type->children(), path, out, st);
+    // Spark only allows invariants on top-level fields and fields nested in structs; one inside
+    // a list or map could not be evaluated per row, so the write is refused rather than unchecked.
+    if (f->type->id() == TypeId::kStruct) {
+      CollectInvariants(f->type->children(), path, out, st);
+    } else if (HasInvariantInside(*f->type)) {
+      *st = Status::Unsupported(fmt::format(
+          "column '{}' has an invariant inside a list or map, which this writer cannot evaluate", path));
+      return;
+    }
   }
 }
 

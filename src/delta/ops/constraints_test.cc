@@ -146,6 +146,14 @@ TEST(ConstraintCheckerTest, UnevaluableConstraintsAreRefused) {
 
   ASSERT_RAISES(InvalidArgument, ConstraintChecker::Make(*TableSchema(R"({"expr":"x"})"), {}));
   ASSERT_RAISES(InvalidArgument, ConstraintChecker::Make(*TableSchema("not json"), {}));
+
+  // An invariant on a list element cannot be evaluated per row: refused, not skipped.
+  columnar::KeyValueMetadata md = {{"delta.invariants", R"({"expression":{"expression":"e > 0"}})"}};
+  auto list = columnar::List(columnar::MakeField("element", columnar::Int64(), true, md));
+  columnar::Schema with_list(std::vector<columnar::FieldPtr>{columnar::MakeField("l", list)});
+  auto lr = ConstraintChecker::Make(with_list, {});
+  ASSERT_RAISES(Unsupported, lr.status());
+  EXPECT_NE(lr.status().message().find("column 'l'"), std::string::npos) << lr.status().message();
 }
 
 // ---- Through WriteTable ----
