@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "delta/scan/change_data_feed.h"
 #include "delta/table/table.h"
@@ -27,21 +28,6 @@ struct ChangesArgs {
   std::string timestamps = "file";
 };
 
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string c = s.substr(start, comma - start);
-    while (!c.empty() && c.front() == ' ') c.erase(c.begin());
-    while (!c.empty() && c.back() == ' ') c.pop_back();
-    if (!c.empty()) out.push_back(c);
-    start = comma + 1;
-  }
-  return out;
-}
-
 Status RunChanges(const ChangesArgs& args) {
   if (args.format != "jsonl" && args.format != "csv" && args.format != "table") {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (expected jsonl, csv or table)", args.format));
@@ -51,7 +37,7 @@ Status RunChanges(const ChangesArgs& args) {
   scan::ChangeDataFeedOptions opts;
   opts.start_version = args.from;
   if (args.to >= 0) opts.end_version = args.to;
-  opts.columns = SplitList(args.columns);
+  opts.columns = SplitCommaList(args.columns);
   opts.num_threads = args.threads;
   if (args.timestamps == "commit-info") {
     opts.timestamp_source = scan::CommitTimestampSource::kCommitInfo;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "delta/io/file.h"
 #include "delta/parquet/compression/codec.h"
@@ -21,24 +22,6 @@ namespace delta::cli {
 namespace {
 
 namespace pq = delta::parquet;
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > start) out.push_back(s.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-Status WriteStdout(const std::string& s) {
-  if (s.empty()) return Status::OK();
-  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) return Status::IOError("cannot write to standard output");
-  return Status::OK();
-}
 
 Result<std::unique_ptr<pq::FileReader>> OpenReader(const std::string& path, const std::vector<std::string>& columns) {
   DELTA_ASSIGN_OR_RAISE(auto file, io::OpenLocalFile(path));
@@ -223,7 +206,7 @@ Status RunCat(const CatOptions& o) {
   }
   DELTA_ASSIGN_OR_RAISE(auto file, io::OpenLocalFile(o.path));
   pq::ReaderOptions opts;
-  opts.columns = SplitList(o.columns);
+  opts.columns = SplitCommaList(o.columns);
   opts.num_threads = o.threads;
   DELTA_ASSIGN_OR_RAISE(auto reader, pq::FileReader::Open(std::move(file), std::move(opts)));
   DELTA_ASSIGN_OR_RAISE(auto stream, reader->GetRecordBatchReader());
@@ -251,7 +234,7 @@ Status CopyInto(const CopyOptions& o, bool* created) {
   props.num_threads = o.threads;
   DELTA_ASSIGN_OR_RAISE(auto in_file, io::OpenLocalFile(o.in));
   pq::ReaderOptions ropts;
-  ropts.columns = SplitList(o.columns);
+  ropts.columns = SplitCommaList(o.columns);
   ropts.num_threads = o.threads;
   DELTA_ASSIGN_OR_RAISE(auto reader, pq::FileReader::Open(std::move(in_file), std::move(ropts)));
   // Carry the input's key/value metadata over.

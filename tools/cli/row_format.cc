@@ -1,5 +1,7 @@
 #include "row_format.h"
 
+#include "cli_util.h"
+
 #include <charconv>
 #include <cstdio>
 #include <cmath>
@@ -295,13 +297,6 @@ std::string FormatTable(const std::vector<std::string>& header, const std::vecto
   return out;
 }
 
-namespace {
-Status WriteOut(const std::string& s) {
-  if (s.empty()) return Status::OK();
-  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) return Status::IOError("cannot write to standard output");
-  return Status::OK();
-}
-}  // namespace
 
 Status PrintRecordBatches(columnar::RecordBatchReader* stream, const std::string& format, int64_t limit) {
   if (format != "jsonl" && format != "csv" && format != "table") {
@@ -335,14 +330,14 @@ Status PrintRecordBatches(columnar::RecordBatchReader* stream, const std::string
         table_rows.push_back(std::move(cells));
       }
       if (out.size() > (1 << 20)) {
-        DELTA_RETURN_NOT_OK(WriteOut(out));
+        DELTA_RETURN_NOT_OK(WriteStdout(out));
         out.clear();
       }
     }
     left -= n;
   }
   if (format == "table") out += FormatTable(header, table_rows);
-  return WriteOut(out);
+  return WriteStdout(out);
 }
 
 

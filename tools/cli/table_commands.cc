@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "delta/protocol/table_features.h"
 #include "delta/scan/scan.h"
@@ -19,12 +20,6 @@
 namespace delta::cli {
 
 namespace {
-
-Status Out(const std::string& s) {
-  if (s.empty()) return Status::OK();
-  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) return Status::IOError("cannot write to standard output");
-  return Status::OK();
-}
 
 void AppendStringList(const std::vector<std::string>& v, std::string* out) {
   out->push_back('[');
@@ -148,7 +143,7 @@ Status RunInfo(const SnapshotArgs& args, bool json) {
     out += ",\"readable\":";
     out += readable.ok() ? "true" : "false";
     out += "}\n";
-    return Out(out);
+    return WriteStdout(out);
   }
   std::string out;
   out += fmt::format("table:              {}\n", snap->table_root().uri());
@@ -181,7 +176,7 @@ Status RunInfo(const SnapshotArgs& args, bool json) {
     out += "configuration:\n";
     for (const auto& [k, v] : snap->configuration()) out += fmt::format("  {} = {}\n", k, v);
   }
-  return Out(out);
+  return WriteStdout(out);
 }
 
 Status RunFiles(const SnapshotArgs& args, bool json) {
@@ -216,11 +211,11 @@ Status RunFiles(const SnapshotArgs& args, bool json) {
       out.push_back('\n');
     }
     if (out.size() > (1 << 20)) {
-      DELTA_RETURN_NOT_OK(Out(out));
+      DELTA_RETURN_NOT_OK(WriteStdout(out));
       out.clear();
     }
   }
-  return Out(out);
+  return WriteStdout(out);
 }
 
 Status RunHistory(const std::string& table_uri, int64_t limit, bool json) {
@@ -234,14 +229,14 @@ Status RunHistory(const std::string& table_uri, int64_t limit, bool json) {
       out += fmt::format("{{\"version\":{},\"timestamp_ms\":{},\"commit_info\":{}}}\n", e.version, e.timestamp_ms,
                          e.commit_info_json);
     }
-    return Out(out);
+    return WriteStdout(out);
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : entries) {
     rows.push_back({std::to_string(e.version), FormatTimestampMicros(e.timestamp_ms * 1000, true),
                     e.operation.value_or("")});
   }
-  return Out(FormatTable({"version", "timestamp", "operation"}, rows));
+  return WriteStdout(FormatTable({"version", "timestamp", "operation"}, rows));
 }
 
 struct CatArgs {
@@ -253,28 +248,13 @@ struct CatArgs {
   int threads = 2;
 };
 
-std::vector<std::string> SplitColumns(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string c = s.substr(start, comma - start);
-    while (!c.empty() && c.front() == ' ') c.erase(c.begin());
-    while (!c.empty() && c.back() == ' ') c.pop_back();
-    if (!c.empty()) out.push_back(c);
-    start = comma + 1;
-  }
-  return out;
-}
-
 Status RunCat(const CatArgs& args) {
   if (args.format != "jsonl" && args.format != "csv" && args.format != "table") {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (expected jsonl, csv or table)", args.format));
   }
   DELTA_ASSIGN_OR_RAISE(auto snap, LoadSnapshot(args.snap, /*with_stats=*/!args.where.empty()));
   scan::ScanBuilder builder(snap);
-  builder.WithColumns(SplitColumns(args.columns)).WithThreads(args.threads);
+  builder.WithColumns(SplitCommaList(args.columns)).WithThreads(args.threads);
   if (!args.where.empty()) builder.WithPredicateSql(args.where);
   DELTA_ASSIGN_OR_RAISE(auto s, builder.Build());
   DELTA_ASSIGN_OR_RAISE(auto reader, s->Execute());

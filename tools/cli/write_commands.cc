@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "delta/ops/create.h"
 #include "delta/ops/input.h"
@@ -21,21 +22,6 @@
 namespace delta::cli {
 
 namespace {
-
-std::vector<std::string> SplitCommaList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    std::string c = s.substr(start, comma - start);
-    while (!c.empty() && c.front() == ' ') c.erase(c.begin());
-    while (!c.empty() && c.back() == ' ') c.pop_back();
-    if (!c.empty()) out.push_back(c);
-    start = comma + 1;
-  }
-  return out;
-}
 
 Result<std::map<std::string, std::string>> ParseProperties(const std::vector<std::string>& props) {
   std::map<std::string, std::string> out;
