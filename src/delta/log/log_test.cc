@@ -17,9 +17,13 @@
 #include "delta/storage/memory_store.h"
 #include "delta/storage/uri.h"
 #include "support/matchers.h"
+#include "support/temp_table.h"
 
 namespace delta::log {
 namespace {
+
+using ::delta::testing::CopyTree;
+using ::delta::testing::TempDir;
 
 namespace fs = std::filesystem;
 using protocol::Add;
@@ -512,22 +516,6 @@ TEST(FileActionKey, Canonicalisation) {
 }
 
 // A local table in a temporary directory (file: URIs need the local store).
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "delta_log_test_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 void WriteFile(const fs::path& p, const std::string& content) {
   fs::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary);
@@ -557,17 +545,6 @@ TEST(LogReplay, AbsoluteAndEncodedPathsReconcileWithRelative) {
 // ----------------------------------------------------------------------------------------------
 // Shared tables: real checkpoints. Expected numbers come from the conformance suite's expected
 // files (derived from the logs).
-
-std::string Shared(const std::string& rel) {
-  std::string dir = testing::SharedTablesDir();
-  if (dir.empty()) return "";
-  std::string p = dir + "/" + rel;
-  return fs::exists(p) ? p : "";
-}
-
-#define SHARED_OR_SKIP(var, rel)                           \
-  std::string var = Shared(rel);                           \
-  if (var.empty()) GTEST_SKIP() << "shared table " << rel << " absent"
 
 struct Expect {
   int64_t version;
@@ -643,15 +620,6 @@ TEST(SharedTables, DvCheckpoint) {
 }
 
 // Copies a shared table into a writable temporary directory.
-void CopyTree(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  for (auto& e : fs::recursive_directory_iterator(to)) {
-    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec,
-                    fs::perm_options::add);
-  }
-  fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
-}
-
 TEST(SharedTables, MultiPartWithMissingPartFallsBack) {
   SHARED_OR_SKIP(p, "kernel-rs/v1-multi-part-struct-stats-only");
   TempDir dir;

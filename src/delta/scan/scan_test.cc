@@ -14,47 +14,15 @@
 #include "delta/scan/scan.h"
 #include "delta/table/table.h"
 #include "support/matchers.h"
+#include "support/temp_table.h"
 
 namespace delta::scan {
 namespace {
 
+using ::delta::testing::CopyTree;
+using ::delta::testing::TempDir;
+
 namespace fs = std::filesystem;
-
-std::string Shared(const std::string& rel) {
-  std::string dir = testing::SharedTablesDir();
-  if (dir.empty()) return "";
-  std::string p = dir + "/" + rel;
-  return fs::exists(p) ? p : "";
-}
-
-#define SHARED_OR_SKIP(var, rel) \
-  std::string var = Shared(rel); \
-  if (var.empty()) GTEST_SKIP() << "shared table " << rel << " absent"
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "delta_scan_test_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void CopyTree(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
-  for (auto& e : fs::recursive_directory_iterator(to)) {
-    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec,
-                    fs::perm_options::add);
-  }
-}
 
 Result<table::SnapshotPtr> Load(const std::string& path, std::optional<int64_t> version = {}) {
   DELTA_ASSIGN_OR_RAISE(auto t, table::Table::Open(path));

@@ -15,9 +15,13 @@
 #include "delta/storage/memory_store.h"
 #include "delta/table/table.h"
 #include "support/matchers.h"
+#include "support/temp_table.h"
 
 namespace delta::table {
 namespace {
+
+using ::delta::testing::CopyTree;
+using ::delta::testing::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -112,22 +116,6 @@ class MemTable {
   storage::ObjectStorePtr store_;
 };
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "delta_table_test_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 void WriteFile(const fs::path& p, const std::string& content) {
   fs::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -142,26 +130,6 @@ void SetMtimeMs(const fs::path& p, int64_t ms) {
   }
   ASSERT_EQ(utimes(p.c_str(), tv), 0) << p;
 }
-
-void CopyTree(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
-  for (auto& e : fs::recursive_directory_iterator(to)) {
-    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec,
-                    fs::perm_options::add);
-  }
-}
-
-std::string Shared(const std::string& rel) {
-  std::string dir = testing::SharedTablesDir();
-  if (dir.empty()) return "";
-  std::string p = dir + "/" + rel;
-  return fs::exists(p) ? p : "";
-}
-
-#define SHARED_OR_SKIP(var, rel) \
-  std::string var = Shared(rel); \
-  if (var.empty()) GTEST_SKIP() << "shared table " << rel << " absent"
 
 // ----------------------------------------------------------------------------------------------
 

@@ -24,9 +24,13 @@
 #include "delta/schema/column_mapping.h"
 #include "delta/table/table.h"
 #include "support/matchers.h"
+#include "support/temp_table.h"
 
 namespace delta::txn {
 namespace {
+
+using ::delta::testing::CopyTree;
+using ::delta::testing::TempDir;
 
 namespace fs = std::filesystem;
 namespace p = delta::protocol;
@@ -35,23 +39,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("deltacpp_ckpt_test_" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string LogName(int64_t v, std::string_view suffix = ".json") {
   char buf[32];
