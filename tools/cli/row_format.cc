@@ -1,6 +1,7 @@
 #include "row_format.h"
 
 #include "cli_util.h"
+#include "delta/util/json_string.h"
 
 #include <charconv>
 #include <cstdio>
@@ -18,27 +19,7 @@ using columnar::ArrayData;
 using columnar::TimeUnit;
 using columnar::TypeId;
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          out->append(fmt::format("\\u{:04x}", c));
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+void AppendJsonString(std::string_view s, std::string* out) { util::AppendJsonString(s, out); }
 
 namespace {
 

@@ -1,5 +1,7 @@
 #include "delta/log/log_replay.h"
 
+#include "delta/util/json_string.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -115,21 +117,6 @@ p::StringMap StrMap(const ArrayData* m, int64_t i) {
   return out;
 }
 
-void AppendJsonText(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      out->append(fmt::format("\\u{:04x}", c));
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-  out->push_back('"');
-}
-
 // One value of a stats_parsed struct as the JSON the `stats` column would hold
 // (PROTOCOL.md "Per-file Statistics": dates as strings, timestamps as ISO-8601 strings).
 void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
@@ -154,7 +141,7 @@ void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
       break;
     }
     case TypeId::kString:
-    case TypeId::kLargeString: AppendJsonText(a.GetView(i), out); break;
+    case TypeId::kLargeString: util::AppendJsonString(a.GetView(i), out); break;
     case TypeId::kDate32: {
       int64_t y; unsigned m, d;
       util::CivilFromDays(a.values<int32_t>()[i], &y, &m, &d);
@@ -205,7 +192,7 @@ void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
         if (!a.children[c]->IsValid(a.offset + i)) continue;
         if (!first) out->push_back(',');
         first = false;
-        AppendJsonText(fields[c]->name, out);
+        util::AppendJsonString(fields[c]->name, out);
         out->push_back(':');
         AppendStatsValue(*a.children[c], a.offset + i, out);
       }

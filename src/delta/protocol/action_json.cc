@@ -3,6 +3,8 @@
 // commitInfo.inCommitTimestamp, which PROTOCOL.md "In-Commit Timestamps" requires to be first).
 #include "delta/protocol/action_json.h"
 
+#include "delta/util/json_string.h"
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -13,34 +15,9 @@
 namespace delta::protocol {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid (RFC 3629: no
 // overlong forms, no surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b0 = static_cast<uint8_t>(s[i]);
-  const size_t left = s.size() - i;
-  auto cont = [&](size_t k) { return (static_cast<uint8_t>(s[i + k]) & 0xC0) == 0x80; };
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    return left >= 2 && cont(1) ? 2 : 0;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (left < 3 || !cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<uint8_t>(s[i + 1]);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong
-    if (b0 == 0xED && b1 >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<uint8_t>(s[i + 1]);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && b1 >= 0x90) return 0;  // > U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
 // Small writer for one JSON object: tracks whether a comma is needed.
 class ObjectWriter {
  public:
@@ -278,50 +255,8 @@ void AppendAction(const Action& action, std::string* out) {
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  out->reserve(out->size() + s.size() + 2);
-  out->push_back('"');
-  size_t i = 0;
-  size_t run_start = 0;
-  auto flush = [&](size_t end) { out->append(s.data() + run_start, end - run_start); };
-  while (i < s.size()) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      // RFC 8259 requires UTF-8; an invalid byte is replaced by U+FFFD so the line stays
-      // parseable (readers reject invalid UTF-8).
-      size_t n = Utf8SequenceLength(s, i);
-      if (n > 0) {
-        i += n;
-        continue;
-      }
-      flush(i);
-      out->append("\\ufffd");
-      ++i;
-      run_start = i;
-      continue;
-    }
-    flush(i);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out->append(esc, 6);
-      }
-    }
-    ++i;
-    run_start = i;
-  }
-  flush(i);
-  out->push_back('"');
+  // RFC 8259 requires UTF-8: invalid bytes become U+FFFD so every line stays parseable.
+  util::AppendJsonString(s, out, util::InvalidUtf8::kReplace);
 }
 
 std::string ActionToJson(const Action& action) {

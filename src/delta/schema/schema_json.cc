@@ -1,5 +1,7 @@
 #include "delta/schema/schema_json.h"
 
+#include "delta/util/json_string.h"
+
 #include <charconv>
 #include <cstring>
 #include <string>
@@ -24,28 +26,7 @@ namespace dom = simdjson::dom;
 
 namespace internal {
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          *out += fmt::format("\\u{:04x}", c);
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-  out->push_back('"');
-}
+void AppendJsonString(std::string_view s, std::string* out) { util::AppendJsonString(s, out); }
 
 }  // namespace internal
 

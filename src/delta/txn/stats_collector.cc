@@ -1,5 +1,7 @@
 #include "delta/txn/stats_collector.h"
 
+#include "delta/util/json_string.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -574,22 +576,7 @@ std::vector<std::vector<std::string>> StatsCollector::StatsColumnPaths() const {
   return out;
 }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"') {
-      out->append("\\\"");
-    } else if (c == '\\') {
-      out->append("\\\\");
-    } else if (c < 0x20) {
-      fmt::format_to(std::back_inserter(*out), "\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
+void AppendJsonString(std::string* out, std::string_view s) { util::AppendJsonString(s, out); }
 
 namespace {
 
