@@ -30,3 +30,19 @@ if(DELTA_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+
+# Object storage (S3 over HTTP): libcurl and OpenSSL (SigV4 signing, hashing).
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
+# Kafka client for the ingest daemon (and its mock cluster for tests).
+delta_resolve_pkg(RDKAFKA rdkafka)
+# The Python extension is built with Debian's pybind11 against Debian's python3.
+if(DELTA_BUILD_PYTHON)
+  # Debian's interpreter sees Debian's numpy/pandas/pybind11; the module it builds loads in any
+  # CPython of the same minor version.
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 COMPONENTS Interpreter Development.Module REQUIRED)
+  find_package(pybind11 CONFIG REQUIRED)
+endif()

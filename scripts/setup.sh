@@ -22,7 +22,8 @@ APT_PACKAGES=(
   libfmt-dev libcli11-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  python3
+  libcurl4-openssl-dev libssl-dev librdkafka-dev kcat
+  python3 python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-pytest
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -38,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >/dev/null || true
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ "$PEERS" -eq 1 ] && [ ! -d tests/peers/node_modules/@duckdb/node-api ]; then

@@ -15,6 +15,15 @@ if [ -x tests/peers/run.sh ]; then
   tests/peers/run.sh "$BUILD_DIR"
 fi
 
+# Suites that need running services or another language: each sets up and tears down its own
+# (the S3 server, the Kafka broker, the Python package).
+for suite in tests/python/run.sh tests/s3/run.sh tests/ingest/run.sh; do
+  if [ -x "$suite" ]; then
+    echo "== $suite"
+    "$suite" "$BUILD_DIR"
+  fi
+done
+
 if [ -x fuzz/run.sh ]; then
   echo "== short fuzz run"
   fuzz/run.sh --seconds "${DELTA_FUZZ_SECONDS:-60}"
