@@ -115,7 +115,8 @@ struct Transaction::Impl {
   std::optional<p::Metadata> metadata;
   std::optional<p::Protocol> protocol;
   std::vector<p::DomainMetadata> domains;
-  std::optional<p::SetTransaction> app_txn;
+  // One per application id (an ingest commit carries one per source partition).
+  std::vector<p::SetTransaction> app_txns;
   std::string operation = "WRITE";
   std::map<std::string, std::string> operation_parameters;
   std::map<std::string, std::string> operation_metrics;
@@ -213,8 +214,8 @@ std::string Transaction::Impl::Serialize(int64_t version, std::optional<int64_t>
     }
     actions.emplace_back(std::move(m));
   }
-  if (app_txn) {
-    p::SetTransaction t = *app_txn;
+  for (const auto& staged : app_txns) {
+    p::SetTransaction t = staged;
     t.last_updated = NowMs();
     actions.emplace_back(std::move(t));
   }
@@ -316,7 +317,13 @@ void Transaction::SetApplicationTransaction(std::string app_id, int64_t version)
   p::SetTransaction t;
   t.app_id = std::move(app_id);
   t.version = version;
-  impl_->app_txn = std::move(t);
+  for (auto& existing : impl_->app_txns) {
+    if (existing.app_id == t.app_id) {
+      existing = std::move(t);
+      return;
+    }
+  }
+  impl_->app_txns.push_back(std::move(t));
 }
 void Transaction::SetOperation(std::string operation, std::map<std::string, std::string> parameters) {
   impl_->operation = std::move(operation);
@@ -338,13 +345,29 @@ Result<CommitResult> Transaction::Commit() {
   CommitResult result;
   // PROTOCOL.md "Transaction Identifiers": a write whose (appId, version) is already in the table
   // is skipped.
-  if (t.app_txn && !t.is_create()) {
-    auto v = t.read_snapshot->TransactionVersion(t.app_txn->app_id);
-    if (v && *v >= t.app_txn->version) {
+  // With several application ids, the write is skipped only when every one is already there; a
+  // partly committed set means another writer owns some of them now, which is a conflict.
+  if (!t.app_txns.empty() && !t.is_create()) {
+    size_t done = 0;
+    const p::SetTransaction* first_done = nullptr;
+    for (const auto& st : t.app_txns) {
+      auto v = t.read_snapshot->TransactionVersion(st.app_id);
+      if (v && *v >= st.version) {
+        ++done;
+        if (!first_done) first_done = &st;
+      }
+    }
+    if (done == t.app_txns.size()) {
       result.status = CommitStatus::kSkipped;
       result.version = t.read_version();
       result.attempts = 0;
       return result;
+    }
+    if (done > 0) {
+      return Status::CommitConflict(fmt::format(
+          "the table at version {} already holds a transaction version >= {} for appId '{}' (concurrent "
+          "transaction for that appId), while other appIds of this commit are new",
+          t.read_version(), first_done->version, first_done->app_id));
     }
   }
 
@@ -401,7 +424,7 @@ Result<CommitResult> Transaction::Commit() {
         s.removes_data = s.removes_data || r.data_change;
       }
       s.metadata_changed = t.metadata.has_value();
-      if (t.app_txn) s.app_ids.insert(t.app_txn->app_id);
+      for (const auto& st : t.app_txns) s.app_ids.insert(st.app_id);
       for (const auto& d : t.domains) s.domains.insert(d.domain);
       DELTA_ASSIGN_OR_RAISE(checker, ConflictChecker::Make(std::move(s)));
     }
@@ -425,16 +448,21 @@ Result<CommitResult> Transaction::Commit() {
       DELTA_ASSIGN_OR_RAISE(auto actions, p::ParseJsonActions(text, w.meta.key));
       result.conflicts_checked.push_back(w.version);
       std::optional<int64_t> winner_ict;
+      size_t covered = 0;
       for (const auto& a : actions) {
         if (const auto* ci = std::get_if<p::CommitInfo>(&a)) winner_ict = ci->in_commit_timestamp;
         // Idempotence again: a concurrent writer may have committed our (appId, version).
-        if (const auto* st = std::get_if<p::SetTransaction>(&a); st && t.app_txn && st->app_id == t.app_txn->app_id &&
-                                                                 st->version >= t.app_txn->version) {
-          result.status = CommitStatus::kSkipped;
-          result.version = w.version;
-          result.attempts = attempt;
-          return result;
+        if (const auto* st = std::get_if<p::SetTransaction>(&a)) {
+          for (const auto& ours : t.app_txns) {
+            if (st->app_id == ours.app_id && st->version >= ours.version) ++covered;
+          }
         }
+      }
+      if (!t.app_txns.empty() && covered == t.app_txns.size()) {
+        result.status = CommitStatus::kSkipped;
+        result.version = w.version;
+        result.attempts = attempt;
+        return result;
       }
       DELTA_RETURN_NOT_OK(checker->Check(w.version, actions));
       int64_t ts = winner_ict.value_or(w.meta.last_modified_ms);

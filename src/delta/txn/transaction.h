@@ -84,6 +84,9 @@ class Transaction {
   void SetDomainMetadata(protocol::DomainMetadata domain);
   /// Idempotent writes (PROTOCOL.md "Transaction Identifiers"): when the table already holds
   /// txn version >= `version` for `app_id`, Commit() returns kSkipped and writes nothing.
+  /// May be called for several app ids (one txn action each; a second call for the same id
+  /// replaces the first). Then Commit() is kSkipped only when every id is already committed at
+  /// >= its version; when only some are, it fails with CommitConflict naming the appId.
   void SetApplicationTransaction(std::string app_id, int64_t version);
   /// commitInfo.operation and operationParameters (values are JSON texts).
   void SetOperation(std::string operation, std::map<std::string, std::string> parameters = {});

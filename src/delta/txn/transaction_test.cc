@@ -370,6 +370,65 @@ TEST_F(TransactionTest, ApplicationTransactionsAreIdempotent) {
   EXPECT_NE(rhi.status().message().find("appId stream-1"), std::string::npos) << rhi.status().ToString();
 }
 
+TEST_F(TransactionTest, SeveralApplicationTransactionsInOneCommit) {
+  Create();
+  // One commit carries one txn action per source partition, as a stream ingester writes them.
+  ASSERT_OK_AND_ASSIGN(auto first, Transaction::Begin(Snap()));
+  first->SetApplicationTransaction("ingest-0", 10);
+  first->SetApplicationTransaction("ingest-1", 20);
+  first->SetApplicationTransaction("ingest-0", 11);  // replaces the first call for ingest-0
+  first->SetBlindAppend(true);
+  first->AddFiles({MakeAdd("p.parquet", "a")});
+  ASSERT_OK_AND_ASSIGN(auto r1, first->Commit());
+  ASSERT_EQ(r1.status, CommitStatus::kCommitted);
+  int txn_actions = 0;
+  for (const auto& a : ReadCommit(r1.version)) txn_actions += std::holds_alternative<p::SetTransaction>(a);
+  EXPECT_EQ(txn_actions, 2);
+  EXPECT_EQ(Snap()->TransactionVersion("ingest-0"), std::optional<int64_t>(11));
+  EXPECT_EQ(Snap()->TransactionVersion("ingest-1"), std::optional<int64_t>(20));
+
+  // Every id already committed: skipped.
+  ASSERT_OK_AND_ASSIGN(auto replay, Transaction::Begin(Snap()));
+  replay->SetApplicationTransaction("ingest-0", 11);
+  replay->SetApplicationTransaction("ingest-1", 19);
+  replay->AddFiles({MakeAdd("dup.parquet", "a")});
+  ASSERT_OK_AND_ASSIGN(auto r2, replay->Commit());
+  EXPECT_EQ(r2.status, CommitStatus::kSkipped);
+
+  // Only some committed: a conflict naming the id, nothing written.
+  ASSERT_OK_AND_ASSIGN(auto partial, Transaction::Begin(Snap()));
+  partial->SetApplicationTransaction("ingest-0", 11);
+  partial->SetApplicationTransaction("ingest-2", 1);
+  partial->AddFiles({MakeAdd("partial.parquet", "a")});
+  auto r3 = partial->Commit();
+  ASSERT_RAISES(CommitConflict, r3);
+  EXPECT_NE(r3.status().message().find("ingest-0"), std::string::npos) << r3.status().ToString();
+  EXPECT_EQ(Snap()->version(), 1);
+
+  // Racing writers: the winner covers both ids of the loser, which is then skipped; a winner that
+  // covers only one of them makes the loser conflict.
+  auto base = Snap();
+  ASSERT_OK_AND_ASSIGN(auto w1, Transaction::Begin(base));
+  ASSERT_OK_AND_ASSIGN(auto w2, Transaction::Begin(base));
+  ASSERT_OK_AND_ASSIGN(auto w3, Transaction::Begin(base));
+  w1->SetApplicationTransaction("ingest-0", 12);
+  w1->SetApplicationTransaction("ingest-1", 21);
+  w2->SetApplicationTransaction("ingest-0", 12);
+  w2->SetApplicationTransaction("ingest-1", 21);
+  w3->SetApplicationTransaction("ingest-1", 21);
+  w3->SetApplicationTransaction("ingest-3", 1);
+  for (auto* w : {w1.get(), w2.get(), w3.get()}) {
+    w->SetBlindAppend(true);
+    w->AddFiles({MakeAdd("race.parquet", "a")});
+  }
+  ASSERT_OK_AND_ASSIGN(auto rw1, w1->Commit());
+  EXPECT_EQ(rw1.status, CommitStatus::kCommitted);
+  ASSERT_OK_AND_ASSIGN(auto rw2, w2->Commit());
+  EXPECT_EQ(rw2.status, CommitStatus::kSkipped);
+  ASSERT_RAISES(CommitConflict, w3->Commit());
+  EXPECT_EQ(Snap()->version(), 2);
+}
+
 TEST_F(TransactionTest, InCommitTimestampsAreMonotonic) {
   p::Protocol proto;
   proto.min_reader_version = 1;
