@@ -1,0 +1,487 @@
+// Conversion of our columns to numpy arrays and Python objects (see to_pandas.h for the mapping).
+// Numbers are copied in bulk with the GIL released, or not at all when a column is a single
+// non-null chunk: numpy then views our buffer and a capsule keeps the ArrayData alive. Python
+// objects (strings, decimals, nested values) can only be made with the GIL, so they are made per
+// batch while the scan's background threads decode the next files.
+#include "to_pandas.h"
+
+#include <Python.h>
+#include <datetime.h>
+#include <pybind11/numpy.h>
+
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "delta/columnar/builder.h"
+#include "delta/util/bit_util.h"
+#include "delta/util/civil_time.h"
+
+namespace delta::python {
+
+namespace {
+
+using columnar::ArrayData;
+using columnar::ArrayPtr;
+using columnar::TimeUnit;
+using columnar::TypeId;
+
+// datetime.h defines PyDateTimeAPI per translation unit, so each one that uses it imports it.
+void EnsureDateTimeApi() {
+  if (PyDateTimeAPI == nullptr) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == nullptr) throw py::error_already_set();
+  }
+}
+
+PyObject* Checked(PyObject* o) {
+  if (o == nullptr) throw py::error_already_set();
+  return o;
+}
+
+// ASCII text (the common case) is copied straight into a compact 1-byte str; anything else goes
+// through the strict UTF-8 decoder, so invalid bytes raise UnicodeDecodeError instead of being
+// replaced silently.
+PyObject* MakeStr(const char* p, size_t n) {
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    high |= w;
+  }
+  for (; i < n; ++i) high |= static_cast<uint8_t>(p[i]);
+  if ((high & 0x8080808080808080ULL) == 0) {
+    PyObject* s = Checked(PyUnicode_New(static_cast<Py_ssize_t>(n), 127));
+    std::memcpy(PyUnicode_1BYTE_DATA(s), p, n);
+    return s;
+  }
+  return Checked(PyUnicode_DecodeUTF8(p, static_cast<Py_ssize_t>(n), "strict"));
+}
+
+PyObject* DecimalClass() {
+  static PyObject* cls = nullptr;  // one reference kept for the life of the process
+  if (cls == nullptr) {
+    py::object c = py::module_::import("decimal").attr("Decimal");
+    cls = c.release().ptr();
+  }
+  return cls;
+}
+
+// Unscaled 128-bit value and scale to the exact decimal text ("-12.345", "0.001", "1E+3").
+std::string DecimalText(__int128 v, int scale) {
+  bool neg = v < 0;
+  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  char digits[48];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+  } while (u != 0);
+  std::string out;
+  if (neg) out.push_back('-');
+  if (scale <= 0) {
+    for (int k = n - 1; k >= 0; --k) out.push_back(digits[k]);
+    if (scale < 0) out += "E+" + std::to_string(-scale);
+    return out;
+  }
+  if (n <= scale) {
+    out += "0.";
+    for (int k = 0; k < scale - n; ++k) out.push_back('0');
+    for (int k = n - 1; k >= 0; --k) out.push_back(digits[k]);
+    return out;
+  }
+  for (int k = n - 1; k >= 0; --k) {
+    out.push_back(digits[k]);
+    if (k == scale) out.push_back('.');
+  }
+  return out;
+}
+
+int64_t UnitsPerSecond(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::kSecond: return 1;
+    case TimeUnit::kMilli: return 1000;
+    case TimeUnit::kMicro: return 1000000;
+    case TimeUnit::kNano: return 1000000000;
+  }
+  return 1;
+}
+
+PyObject* DateToPython(int64_t days) {
+  EnsureDateTimeApi();
+  int64_t y;
+  unsigned m, d;
+  util::CivilFromDays(days, &y, &m, &d);
+  if (y < 1 || y > 9999) {
+    PyErr_Format(PyExc_ValueError, "date %lld days from 1970-01-01 is outside datetime.date's range (years 1..9999)",
+                 static_cast<long long>(days));
+    throw py::error_already_set();
+  }
+  return Checked(PyDate_FromDate(static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)));
+}
+
+PyObject* TimestampToPython(int64_t v, const columnar::DataType& t) {
+  EnsureDateTimeApi();
+  int64_t per_sec = UnitsPerSecond(t.unit());
+  int64_t secs = util::FloorDiv(v, per_sec);
+  int64_t frac = v - secs * per_sec;
+  int64_t micros = per_sec >= 1000000 ? frac / (per_sec / 1000000) : frac * (1000000 / per_sec);
+  int64_t days = util::FloorDiv(secs, 86400);
+  int64_t sod = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  util::CivilFromDays(days, &y, &m, &d);
+  if (y < 1 || y > 9999) {
+    PyErr_Format(PyExc_ValueError, "timestamp %lld is outside datetime's range (years 1..9999)",
+                 static_cast<long long>(v));
+    throw py::error_already_set();
+  }
+  PyObject* tz = t.timezone().empty() ? Py_None : PyDateTime_TimeZone_UTC;
+  return Checked(PyDateTimeAPI->DateTime_FromDateAndTime(static_cast<int>(y), static_cast<int>(m),
+                                                         static_cast<int>(d), static_cast<int>(sod / 3600),
+                                                         static_cast<int>((sod / 60) % 60), static_cast<int>(sod % 60),
+                                                         static_cast<int>(micros), tz, PyDateTimeAPI->DateTimeType));
+}
+
+bool IsNestedKey(const columnar::DataType& t) { return t.is_nested(); }
+
+}  // namespace
+
+PyObject* ValueToPython(const ArrayData& a, int64_t i) {
+  if (a.IsNull(i)) Py_RETURN_NONE;
+  const auto& t = *a.type;
+  switch (t.id()) {
+    case TypeId::kNull: Py_RETURN_NONE;
+    case TypeId::kBool: return Checked(PyBool_FromLong(a.GetBool(i) ? 1 : 0));
+    case TypeId::kInt8: return Checked(PyLong_FromLong(a.values<int8_t>()[i]));
+    case TypeId::kInt16: return Checked(PyLong_FromLong(a.values<int16_t>()[i]));
+    case TypeId::kInt32: return Checked(PyLong_FromLong(a.values<int32_t>()[i]));
+    case TypeId::kInt64: return Checked(PyLong_FromLongLong(a.values<int64_t>()[i]));
+    case TypeId::kUInt8: return Checked(PyLong_FromUnsignedLong(a.values<uint8_t>()[i]));
+    case TypeId::kUInt16: return Checked(PyLong_FromUnsignedLong(a.values<uint16_t>()[i]));
+    case TypeId::kUInt32: return Checked(PyLong_FromUnsignedLong(a.values<uint32_t>()[i]));
+    case TypeId::kUInt64: return Checked(PyLong_FromUnsignedLongLong(a.values<uint64_t>()[i]));
+    case TypeId::kFloat32: return Checked(PyFloat_FromDouble(a.values<float>()[i]));
+    case TypeId::kFloat64: return Checked(PyFloat_FromDouble(a.values<double>()[i]));
+    case TypeId::kTime32: return Checked(PyLong_FromLong(a.values<int32_t>()[i]));
+    case TypeId::kTime64: return Checked(PyLong_FromLongLong(a.values<int64_t>()[i]));
+    case TypeId::kDate32: return DateToPython(a.values<int32_t>()[i]);
+    case TypeId::kTimestamp: return TimestampToPython(a.values<int64_t>()[i], t);
+    case TypeId::kDecimal128: {
+      std::string text = DecimalText(columnar::GetDecimal128(a, i), t.scale());
+      PyObject* s = Checked(PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size())));
+      PyObject* r = PyObject_CallOneArg(DecimalClass(), s);
+      Py_DECREF(s);
+      return Checked(r);
+    }
+    case TypeId::kString:
+    case TypeId::kLargeString: {
+      std::string_view v = a.GetView(i);
+      return MakeStr(v.data(), v.size());
+    }
+    case TypeId::kBinary:
+    case TypeId::kLargeBinary: {
+      std::string_view v = a.GetView(i);
+      return Checked(PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size())));
+    }
+    case TypeId::kFixedSizeBinary: {
+      std::string_view v = a.GetFixed(i);
+      return Checked(PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size())));
+    }
+    case TypeId::kStruct: {
+      py::dict d;
+      for (size_t c = 0; c < a.children.size(); ++c) {
+        py::object v = py::reinterpret_steal<py::object>(ValueToPython(*a.children[c], a.offset + i));
+        d[py::str(t.children()[c]->name)] = v;
+      }
+      return d.release().ptr();
+    }
+    case TypeId::kList:
+    case TypeId::kLargeList: {
+      auto [b, e] = a.GetListRange(i);
+      PyObject* list = Checked(PyList_New(static_cast<Py_ssize_t>(e - b)));
+      for (int64_t j = b; j < e; ++j) {
+        PyObject* v;
+        try {
+          v = ValueToPython(*a.children[0], j);
+        } catch (...) {
+          Py_DECREF(list);
+          throw;
+        }
+        PyList_SET_ITEM(list, static_cast<Py_ssize_t>(j - b), v);
+      }
+      return list;
+    }
+    case TypeId::kMap: {
+      auto [b, e] = a.GetListRange(i);
+      const ArrayData& entries = *a.children[0];
+      const ArrayData& keys = *entries.children[0];
+      const ArrayData& items = *entries.children[1];
+      if (IsNestedKey(*keys.type)) {
+        py::list out;
+        for (int64_t j = b; j < e; ++j) {
+          py::object k = py::reinterpret_steal<py::object>(ValueToPython(keys, entries.offset + j));
+          py::object v = py::reinterpret_steal<py::object>(ValueToPython(items, entries.offset + j));
+          out.append(py::make_tuple(k, v));
+        }
+        return out.release().ptr();
+      }
+      py::dict out;
+      for (int64_t j = b; j < e; ++j) {
+        py::object k = py::reinterpret_steal<py::object>(ValueToPython(keys, entries.offset + j));
+        py::object v = py::reinterpret_steal<py::object>(ValueToPython(items, entries.offset + j));
+        out[k] = v;
+      }
+      return out.release().ptr();
+    }
+  }
+  PyErr_Format(PyExc_TypeError, "cannot convert values of type %s to Python", t.ToString().c_str());
+  throw py::error_already_set();
+}
+
+PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions options)
+    : schema_(std::move(schema)), options_(options) {
+  for (const auto& f : schema_->fields()) {
+    Column c;
+    c.field = f;
+    switch (f->type->id()) {
+      case TypeId::kInt8: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kInt64:
+      case TypeId::kUInt8: case TypeId::kUInt16: case TypeId::kUInt32: case TypeId::kUInt64:
+      case TypeId::kFloat32: case TypeId::kFloat64:
+        c.kind = Kind::kNumeric;
+        break;
+      case TypeId::kBool: c.kind = Kind::kBool; break;
+      case TypeId::kTimestamp: c.kind = Kind::kTimestamp; break;
+      default: c.kind = Kind::kObject; break;
+    }
+    columns_.push_back(std::move(c));
+  }
+}
+
+PandasConverter::~PandasConverter() {
+  for (auto& c : columns_) {
+    for (PyObject* o : c.objects) Py_XDECREF(o);
+  }
+}
+
+void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
+  if (batch->num_columns() != static_cast<int>(columns_.size())) {
+    throw py::value_error("a batch of the stream does not have the stream's schema");
+  }
+  for (size_t k = 0; k < columns_.size(); ++k) {
+    Column& c = columns_[k];
+    const ArrayPtr& a = batch->columns[k];
+    if (a->type->id() != c.field->type->id()) {
+      throw py::value_error("column '" + c.field->name + "' of a batch does not have the stream's type");
+    }
+    int64_t n = a->length;
+    c.length += n;
+    c.null_count += a->GetNullCount();
+    if (c.kind != Kind::kObject) {
+      c.chunks.push_back(a);
+      continue;
+    }
+    c.objects.reserve(static_cast<size_t>(c.length));
+    TypeId id = a->type->id();
+    if (id == TypeId::kString || id == TypeId::kLargeString) {
+      // The hot path of object columns: no per-value dispatch.
+      for (int64_t i = 0; i < n; ++i) {
+        if (a->IsNull(i)) {
+          Py_INCREF(Py_None);
+          c.objects.push_back(Py_None);
+        } else {
+          std::string_view v = a->GetView(i);
+          c.objects.push_back(MakeStr(v.data(), v.size()));
+        }
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i) c.objects.push_back(ValueToPython(*a, i));
+    }
+  }
+}
+
+namespace {
+
+// A read-only numpy view of a chunk's values that keeps the chunk alive.
+template <typename T>
+py::array ZeroCopyView(const ArrayPtr& a) {
+  auto* holder = new ArrayPtr(a);
+  py::capsule base(holder, [](void* p) { delete static_cast<ArrayPtr*>(p); });
+  py::array_t<T> out({a->length}, {static_cast<py::ssize_t>(sizeof(T))}, a->values<T>(), base);
+  py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return out;
+}
+
+template <typename T>
+void CopyValues(const std::vector<ArrayPtr>& chunks, T* out) {
+  for (const auto& a : chunks) {
+    if (a->length == 0) continue;
+    std::memcpy(out, a->values<T>(), static_cast<size_t>(a->length) * sizeof(T));
+    out += a->length;
+  }
+}
+
+// True at nulls (pandas' mask convention).
+void FillMask(const std::vector<ArrayPtr>& chunks, bool* mask) {
+  for (const auto& a : chunks) {
+    for (int64_t i = 0; i < a->length; ++i) mask[i] = a->IsNull(i);
+    mask += a->length;
+  }
+}
+
+}  // namespace
+
+template <typename T>
+py::tuple PandasConverter::FinishNumeric(Column& c) {
+  py::str name(c.field->name);
+  if (c.null_count == 0) {
+    if (c.chunks.size() == 1) return py::make_tuple(name, "numpy", ZeroCopyView<T>(c.chunks[0]), py::none(), py::none());
+    py::array_t<T> out(c.length);
+    T* p = out.mutable_data();
+    {
+      py::gil_scoped_release release;
+      CopyValues<T>(c.chunks, p);
+    }
+    return py::make_tuple(name, "numpy", out, py::none(), py::none());
+  }
+  constexpr bool kFloat = std::is_floating_point_v<T>;
+  if (kFloat || !options_.masked_nullable) {
+    // NaN marks nulls, as pandas does for float columns (integers are widened to float64).
+    using Out = std::conditional_t<kFloat, T, double>;
+    py::array_t<Out> out(c.length);
+    Out* p = out.mutable_data();
+    {
+      py::gil_scoped_release release;
+      for (const auto& a : c.chunks) {
+        const T* v = a->values<T>();
+        for (int64_t i = 0; i < a->length; ++i) {
+          p[i] = a->IsNull(i) ? std::numeric_limits<Out>::quiet_NaN() : static_cast<Out>(v[i]);
+        }
+        p += a->length;
+      }
+    }
+    return py::make_tuple(name, "numpy", out, py::none(), py::none());
+  }
+  py::array_t<T> values(c.length);
+  py::array_t<bool> mask(c.length);
+  T* vp = values.mutable_data();
+  bool* mp = mask.mutable_data();
+  {
+    py::gil_scoped_release release;
+    CopyValues<T>(c.chunks, vp);
+    FillMask(c.chunks, mp);
+  }
+  return py::make_tuple(name, "masked", values, mask, py::none());
+}
+
+py::tuple PandasConverter::FinishBool(Column& c) {
+  py::str name(c.field->name);
+  if (c.null_count > 0 && !options_.masked_nullable) {
+    py::array out(py::dtype("O"), {c.length}, {});
+    PyObject** p = static_cast<PyObject**>(out.mutable_data());
+    for (const auto& a : c.chunks) {
+      for (int64_t i = 0; i < a->length; ++i) {
+        PyObject* v = a->IsNull(i) ? Py_None : (a->GetBool(i) ? Py_True : Py_False);
+        Py_INCREF(v);
+        Py_XDECREF(*p);  // numpy fills new object arrays with None
+        *p++ = v;
+      }
+    }
+    return py::make_tuple(name, "numpy", out, py::none(), py::none());
+  }
+  py::array_t<bool> values(c.length);
+  bool* vp = values.mutable_data();
+  py::array_t<bool> mask(c.null_count > 0 ? c.length : 0);
+  bool* mp = mask.mutable_data();
+  {
+    py::gil_scoped_release release;
+    bool* out = vp;
+    for (const auto& a : c.chunks) {
+      for (int64_t i = 0; i < a->length; ++i) out[i] = a->GetBool(i);
+      out += a->length;
+    }
+    if (c.null_count > 0) FillMask(c.chunks, mp);
+  }
+  if (c.null_count > 0) return py::make_tuple(name, "masked", values, mask, py::none());
+  return py::make_tuple(name, "numpy", values, py::none(), py::none());
+}
+
+py::tuple PandasConverter::FinishTimestamp(Column& c) {
+  py::str name(c.field->name);
+  const auto& t = *c.field->type;
+  int64_t factor = 1000000000 / UnitsPerSecond(t.unit());
+  py::array_t<int64_t> out(c.length);
+  int64_t* p = out.mutable_data();
+  bool overflow = false;
+  {
+    py::gil_scoped_release release;
+    for (const auto& a : c.chunks) {
+      const int64_t* v = a->values<int64_t>();
+      bool nulls = a->GetNullCount() > 0;
+      for (int64_t i = 0; i < a->length; ++i) {
+        int64_t ns;
+        if (nulls && a->IsNull(i)) {
+          ns = std::numeric_limits<int64_t>::min();  // NaT
+        } else if (__builtin_mul_overflow(v[i], factor, &ns) || ns == std::numeric_limits<int64_t>::min()) {
+          overflow = true;
+        }
+        p[i] = ns;
+      }
+      p += a->length;
+    }
+  }
+  if (overflow) {
+    // pandas (1.x) holds nanoseconds in int64: years 1677..2262. Rather than wrap or clip, the
+    // column becomes datetime.datetime objects, which hold years 1..9999 exactly (to the us).
+    py::array objs(py::dtype("O"), {c.length}, {});
+    PyObject** op = static_cast<PyObject**>(objs.mutable_data());
+    for (const auto& a : c.chunks) {
+      for (int64_t i = 0; i < a->length; ++i) {
+        PyObject* v = ValueToPython(*a, i);
+        Py_XDECREF(*op);
+        *op++ = v;
+      }
+    }
+    return py::make_tuple(name, "numpy", objs, py::none(), py::none());
+  }
+  py::object tz = t.timezone().empty() ? py::object(py::none()) : py::object(py::str(t.timezone()));
+  return py::make_tuple(name, "datetime", out, py::none(), tz);
+}
+
+py::tuple PandasConverter::FinishColumn(Column& c) {
+  switch (c.field->type->id()) {
+    case TypeId::kInt8: return FinishNumeric<int8_t>(c);
+    case TypeId::kInt16: return FinishNumeric<int16_t>(c);
+    case TypeId::kInt32: return FinishNumeric<int32_t>(c);
+    case TypeId::kInt64: return FinishNumeric<int64_t>(c);
+    case TypeId::kUInt8: return FinishNumeric<uint8_t>(c);
+    case TypeId::kUInt16: return FinishNumeric<uint16_t>(c);
+    case TypeId::kUInt32: return FinishNumeric<uint32_t>(c);
+    case TypeId::kUInt64: return FinishNumeric<uint64_t>(c);
+    case TypeId::kFloat32: return FinishNumeric<float>(c);
+    case TypeId::kFloat64: return FinishNumeric<double>(c);
+    case TypeId::kBool: return FinishBool(c);
+    case TypeId::kTimestamp: return FinishTimestamp(c);
+    default: break;
+  }
+  py::array out(py::dtype("O"), {c.length}, {});
+  PyObject** p = static_cast<PyObject**>(out.mutable_data());
+  for (size_t i = 0; i < c.objects.size(); ++i) {
+    Py_XDECREF(p[i]);
+    p[i] = c.objects[i];  // ownership moves to the array
+  }
+  c.objects.clear();
+  return py::make_tuple(py::str(c.field->name), "numpy", out, py::none(), py::none());
+}
+
+py::list PandasConverter::Finish() {
+  py::list out;
+  for (auto& c : columns_) {
+    out.append(FinishColumn(c));
+    c.chunks.clear();
+  }
+  return out;
+}
+
+}  // namespace delta::python

@@ -1,0 +1,75 @@
+// Record batches (our Arrow-layout columns) to pandas-ready Python objects, without pyarrow.
+//
+// Per column, Finish() returns a tuple (name, kind, values, mask, tz) that deltacpp/_pandas.py
+// turns into a pandas column:
+//   "numpy":    values is the final numpy array (numbers, bools, objects);
+//   "masked":   values + boolean mask (True = null) for pandas' nullable Int*/boolean arrays;
+//   "datetime": values is int64 nanoseconds (NaT = INT64_MIN), tz the zone or None.
+// Mapping (documented in docs/python.md): integers and floats without nulls -> their numpy
+// dtype, zero-copy when the column is one contiguous chunk (the array is then read-only and
+// keeps the batch alive); integers with nulls -> float64 with NaN, or masked arrays when asked;
+// floats with nulls -> NaN; bool with nulls -> object (True/False/None) or masked; timestamp ->
+// datetime64[ns, UTC]; timestamp_ntz -> naive datetime64[ns]; date -> datetime.date; decimal ->
+// decimal.Decimal; string -> str; binary -> bytes; struct -> dict; list -> list; map -> dict
+// (list of (key, value) tuples when the key type is nested); null -> None.
+// Thread-safety: one converter per conversion. Append() and Finish() need the GIL (Finish
+// releases it around bulk copies).
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "delta/columnar/array.h"
+
+namespace delta::python {
+
+namespace py = pybind11;
+
+struct PandasOptions {
+  /// Integers and bools with nulls as values + mask (pandas Int64/boolean) instead of float64
+  /// NaN / object.
+  bool masked_nullable = false;
+};
+
+class PandasConverter {
+ public:
+  PandasConverter(columnar::SchemaPtr schema, PandasOptions options);
+  ~PandasConverter();
+  PandasConverter(const PandasConverter&) = delete;
+  PandasConverter& operator=(const PandasConverter&) = delete;
+
+  /// Takes one batch: Python objects are made now for object columns (so that conversion
+  /// overlaps the scan's read-ahead), numeric columns are kept as chunks. Raises ValueError for
+  /// a batch of another schema and Python errors (invalid UTF-8, dates beyond year 9999).
+  void Append(const columnar::RecordBatchPtr& batch);
+  /// The columns as described above, in schema order.
+  py::list Finish();
+
+ private:
+  enum class Kind { kNumeric, kBool, kTimestamp, kObject };
+  struct Column {
+    columnar::FieldPtr field;
+    Kind kind = Kind::kObject;
+    std::vector<columnar::ArrayPtr> chunks;
+    std::vector<PyObject*> objects;  // owned references (kObject, and bools with nulls)
+    int64_t length = 0;
+    int64_t null_count = 0;
+  };
+  py::tuple FinishColumn(Column& c);
+  template <typename T>
+  py::tuple FinishNumeric(Column& c);
+  py::tuple FinishBool(Column& c);
+  py::tuple FinishTimestamp(Column& c);
+
+  columnar::SchemaPtr schema_;
+  PandasOptions options_;
+  std::vector<Column> columns_;
+};
+
+/// Value i of `a` as a new Python object (the mapping above, for one value). Throws
+/// py::error_already_set when Python rejects a value.
+PyObject* ValueToPython(const columnar::ArrayData& a, int64_t i);
+
+}  // namespace delta::python
