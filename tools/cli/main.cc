@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "delta/s3/s3_store.h"
 
 namespace {
 
@@ -24,6 +25,8 @@ int ExitCodeFor(const delta::Status& st) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // s3:// and s3a:// table locations (credentials and endpoint from the environment / ~/.aws).
+  delta::s3::RegisterS3StoreFactories();
   CLI::App app{"deltacpp: read and write Delta Lake tables and Parquet files"};
   app.require_subcommand(1);
   delta::cli::Runner selected;

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The S3 suite: starts moto_server (an S3 server) on free loopback ports, then runs
+#  1. the ObjectStore contract of the S3 store (s3_store_integration_test), moto reset per test;
+#  2. table-level checks through the CLI on s3:// URIs: a missing table fails cleanly and fast,
+#     8 writer processes append concurrently to one table (contiguous versions, every row once);
+#  3. the shared conformance suite over tables uploaded to a bucket (a representative subset by
+#     default; DELTA_S3_CONFORMANCE=full for every table, =off to skip);
+#  4. the fault-injection suite (tests/s3/faults.sh) when present;
+# and stops the servers. Usage: tests/s3/run.sh [BUILD_DIR]. Exit status 0 only when all pass.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build}"
+build="$(cd "$build" && pwd)"
+here="$root/tests/s3"
+cli="$build/tools/cli/deltacpp"
+itest="$build/tests/s3/s3_store_integration_test"
+tool="$build/tests/s3/s3_tool"
+for b in "$cli" "$itest" "$tool"; do
+  [ -x "$b" ] || { echo "missing $b: build first" >&2; exit 1; }
+done
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "SKIP: moto_server is not on PATH (see the S3 section of the README)" >&2
+  exit 0
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/deltacpp-s3.XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_moto PORT [ENV=VALUE...]: starts a moto server and waits until it answers.
+start_moto() {
+  local port=$1; shift
+  env "$@" moto_server -H 127.0.0.1 -p "$port" >"$work/moto-$port.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null -X POST "http://127.0.0.1:$port/moto-api/reset"; then return 0; fi
+    sleep 0.1
+  done
+  echo "moto_server did not start on port $port:" >&2
+  cat "$work/moto-$port.log" >&2
+  return 1
+}
+
+port="$(free_port)"
+auth_port="$(free_port)"
+start_moto "$port"
+# A second server that checks credentials (moto enforces IAM auth when this count is 0).
+start_moto "$auth_port" INITIAL_NO_AUTH_ACTION_COUNT=0
+endpoint="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL="$endpoint" AWS_ALLOW_HTTP=true
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION || true
+export DELTA_S3_BACKOFF_BASE_MS=20
+failed=0
+
+echo "-- S3 store contract against moto ($endpoint)"
+if ! DELTA_S3_TEST_ENDPOINT="$endpoint" DELTA_S3_TEST_AUTH_ENDPOINT="http://127.0.0.1:$auth_port" \
+    "$itest" --gtest_brief=1 2>&1 | tail -n 30; then
+  failed=1
+fi
+
+curl -s -o /dev/null -X POST "$endpoint/moto-api/reset"
+"$tool" mb s3://tables
+
+echo "-- table errors are clean and fast"
+t0=$(date +%s%N)
+if "$cli" info s3://tables/missing --json >"$work/out" 2>"$work/err"; then
+  echo "FAIL: info on a missing table succeeded" >&2; failed=1
+elif ! grep -qi "s3://tables/missing" "$work/err"; then
+  echo "FAIL: the error does not name the table: $(cat "$work/err")" >&2; failed=1
+fi
+if "$cli" info s3://no-such-bucket/t --json >"$work/out" 2>"$work/err"; then
+  echo "FAIL: info in a missing bucket succeeded" >&2; failed=1
+elif ! grep -q "no-such-bucket" "$work/err"; then
+  echo "FAIL: the error does not name the bucket: $(cat "$work/err")" >&2; failed=1
+fi
+if AWS_ENDPOINT_URL="http://127.0.0.1:$auth_port" AWS_ACCESS_KEY_ID=AKIANOTAREALKEY00000 \
+    AWS_SECRET_ACCESS_KEY=Sekr1tValue42 "$cli" info s3://tables/t --json >"$work/out" 2>"$work/err"; then
+  echo "FAIL: bad credentials were accepted" >&2; failed=1
+elif ! grep -q "access denied" "$work/err" || grep -q "Sekr1tValue42" "$work/err"; then
+  echo "FAIL: unclear bad-credentials error: $(cat "$work/err")" >&2; failed=1
+fi
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "three failing opens took $ms ms"
+[ "$ms" -lt 10000 ] || { echo "FAIL: error paths are slow ($ms ms)" >&2; failed=1; }
+
+echo "-- 8 writer processes append to one s3:// table"
+writers=8
+commits=${DELTA_S3_WRITER_COMMITS:-4}
+table="s3://tables/concurrent"
+"$cli" create "$table" --schema "writer int not null, seq int not null" >/dev/null
+wpids=()
+for w in $(seq 0 $((writers - 1))); do
+  (
+    for s in $(seq 0 $((commits - 1))); do
+      echo "{\"writer\":$w,\"seq\":$s}" >"$work/row-$w-$s.jsonl"
+      "$cli" write "$table" --mode append --input "$work/row-$w-$s.jsonl" --format jsonl >/dev/null || exit 1
+    done
+  ) 2>"$work/writer-$w.log" &
+  wpids+=($!)
+done
+wfail=0
+for p in "${wpids[@]}"; do wait "$p" || wfail=1; done
+if [ "$wfail" -ne 0 ]; then
+  echo "FAIL: a writer failed:" >&2; cat "$work"/writer-*.log >&2; failed=1
+fi
+total=$((writers * commits))
+"$tool" ls "$table/_delta_log/" | awk '{print $2}' | sed -n 's#.*/\([0-9]\{20\}\)\.json$#\1#p' | sort >"$work/versions"
+seq -f '%020g' 0 "$total" >"$work/expected_versions"
+if ! cmp -s "$work/versions" "$work/expected_versions"; then
+  echo "FAIL: log versions are not exactly 0..$total" >&2
+  diff "$work/expected_versions" "$work/versions" | head >&2 || true; failed=1
+fi
+"$cli" cat "$table" --format jsonl | tr -d ' ' | sort >"$work/rows"
+for w in $(seq 0 $((writers - 1))); do for s in $(seq 0 $((commits - 1))); do
+  echo "{\"writer\":$w,\"seq\":$s}"; done; done | sort >"$work/expected_rows"
+if ! cmp -s "$work/rows" "$work/expected_rows"; then
+  echo "FAIL: rows differ from the $total appended rows" >&2
+  diff "$work/expected_rows" "$work/rows" | head >&2 || true; failed=1
+else
+  echo "$writers writers x $commits commits: versions 0..$total contiguous, $total rows exactly once"
+fi
+
+mode="${DELTA_S3_CONFORMANCE:-subset}"
+shared="${DELTA_SHARED_DIR:-$root/../shared}"
+if [ "$mode" != off ] && [ -f "$shared/conformance/run" ] && [ -d "$shared/delta-tables" ]; then
+  echo "-- conformance suite through s3:// ($mode)"
+  "$tool" mb s3://conformance
+  "$tool" upload "$shared/delta-tables" s3://conformance/tables
+  only=()
+  if [ "$mode" = subset ]; then
+    # One or more tables of every kind: checkpoints (classic, multi-part, v2 with sidecars),
+    # deletion vectors, column mapping, CDF, URL-encoded paths, time travel, broken logs.
+    only=(--only "$(cat "$here/conformance_subset.txt" | grep -v '^#' | paste -sd'|')")
+  fi
+  if ! python3 "$shared/conformance/run" --cli "$cli" --tables s3://conformance/tables --jobs 4 \
+      --report "$work/conformance.json" "${only[@]}" >"$work/conformance.out" 2>&1; then
+    grep '^FAIL' "$work/conformance.out" | head -20 >&2
+    failed=1
+  fi
+  tail -n 1 "$work/conformance.out"
+else
+  echo "-- conformance suite through s3:// skipped (mode $mode or no $shared/conformance)"
+fi
+
+if [ -x "$here/faults.sh" ]; then
+  echo "-- fault injection"
+  curl -s -o /dev/null -X POST "$endpoint/moto-api/reset"
+  "$here/faults.sh" "$build" "$endpoint" || failed=1
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "S3 suite: FAILED" >&2
+  exit 1
+fi
+echo "S3 suite: all passed"
