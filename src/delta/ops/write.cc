@@ -14,6 +14,7 @@
 #include "delta/expr/parser.h"
 #include "delta/ops/create.h"
 #include "delta/ops/constraints.h"
+#include "delta/ops/generated_columns.h"
 #include "delta/protocol/action_json.h"
 #include "delta/protocol/table_features.h"
 #include "delta/scan/scan.h"
@@ -434,6 +435,9 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
   // PROTOCOL.md "CHECK Constraints" / "Column Invariants": every input row is checked before it
   // reaches a data file; a violation fails the write and nothing is committed.
   DELTA_ASSIGN_OR_RAISE(auto constraints, ConstraintChecker::Make(*write_schema, configuration));
+  // PROTOCOL.md "Generated Columns": absent generated columns are computed, present ones must
+  // equal their expression; both before replaceWhere and the constraints see the rows.
+  DELTA_ASSIGN_OR_RAISE(auto generated, GeneratedColumns::Make(*write_schema));
   DELTA_ASSIGN_OR_RAISE(txn::DataWriteOptions dopts,
                         txn::DataWriteOptionsFromConfiguration(configuration, options.data));
   DELTA_ASSIGN_OR_RAISE(state->writer, txn::DataFileWriter::Make(table->location(), write_schema, partition_columns,
@@ -445,6 +449,14 @@ Result<WriteResult> WriteImpl(const std::string& uri, columnar::RecordBatchReade
     if (!batch) break;
     if (batch->num_rows == 0) continue;
     DELTA_ASSIGN_OR_RAISE(RecordBatchPtr full, ToTableLayout(*batch, write_schema));
+    if (!generated->empty()) {
+      std::vector<bool> provided(write_schema->fields().size(), false);
+      for (const auto& f : batch->schema->fields()) {
+        int i = FindField(write_schema->fields(), f->name);
+        if (i >= 0) provided[static_cast<size_t>(i)] = true;
+      }
+      DELTA_RETURN_NOT_OK(generated->Apply(&full, provided, input_rows));
+    }
     if (replace_bound) {
       // Every row written by a replaceWhere overwrite must match the predicate (Spark's
       // DELTA_REPLACE_WHERE_MISMATCH), else rows would land outside the replaced range.

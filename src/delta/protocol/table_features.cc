@@ -19,7 +19,7 @@ const std::vector<TableFeature>& KnownFeatures() {
       {"invariants", FeatureKind::kWriterOnly, 0, 2, true, true},
       {"checkConstraints", FeatureKind::kWriterOnly, 0, 3, true, true},
       {"changeDataFeed", FeatureKind::kWriterOnly, 0, 4, true, true},
-      {"generatedColumns", FeatureKind::kWriterOnly, 0, 4, true, false},
+      {"generatedColumns", FeatureKind::kWriterOnly, 0, 4, true, true},
       {"columnMapping", FeatureKind::kReaderWriter, 2, 5, true, true},
       {"identityColumns", FeatureKind::kWriterOnly, 0, 6, true, false},
       {"deletionVectors", FeatureKind::kReaderWriter, 3, 7, true, true},

@@ -76,8 +76,9 @@ bool FeatureInUse(std::string_view feature, const p::Metadata& m) {
 // protocol::CheckWriteSupported, except that features from the list above that the metadata
 // does not use are no obstacle. Invariants and CHECK constraints are write-supported: the rows
 // are checked by ops::WriteTable (ops/constraints.h); callers committing data through a
-// Transaction directly must run ops::ConstraintChecker themselves. Generated and identity
-// columns stay refused while in use.
+// Transaction directly must run ops::ConstraintChecker themselves. Generated columns are
+// write-supported the same way: ops::WriteTable computes / checks them (ops/generated_columns.h)
+// and direct callers must run ops::GeneratedColumns. Identity columns stay refused while in use.
 Status CheckWritable(const p::Protocol& proto, const p::Metadata& meta) {
   Status st = p::CheckWriteSupported(proto);
   if (st.ok() || st.code() != StatusCode::kUnsupported) return st;
