@@ -977,8 +977,8 @@ class DataFileWriterImpl final : public DataFileWriter {
       DELTA_RETURN_NOT_OK(CloseFile(victim));
     }
     auto f = std::make_unique<OpenFile>();
-    const std::string name = fmt::format("part-{:05d}-{}-c000{}.parquet", file_counter_++ % 100000, NewUuid4(&rng_),
-                                         CodecSuffix(props_.compression));
+    const std::string name = fmt::format("{}part-{:05d}-{}-c000{}.parquet", options_.file_name_prefix,
+                                         file_counter_++ % 100000, NewUuid4(&rng_), CodecSuffix(props_.compression));
     const std::string rel = p->dir + name;
     f->rel_path = UriEncodePath(rel);
     f->key = root_.Child(rel).key;

@@ -41,6 +41,9 @@ struct DataWriteOptions {
   int max_open_files = 64;
   /// Threads encoding column chunks.
   int num_threads = 2;
+  /// Prepended to every data file name ("<prefix>part-NNNNN-<uuid>-c000...parquet"), so that a
+  /// writer can later find the files it left behind (e.g. an ingest worker that was killed).
+  std::string file_name_prefix;
 };
 
 /// Reads the writer-relevant table properties (delta.targetFileSize,
