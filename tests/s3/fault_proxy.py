@@ -68,7 +68,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":  # a HEAD response has no body, whatever its status
+            self.wfile.write(body)
 
     def _control(self, body):
         global RNG

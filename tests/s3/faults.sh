@@ -16,7 +16,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/deltacpp-s3-faults.XXXXXX")"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 python3 "$here/fault_proxy.py" --port "$port" --upstream "${upstream#http://}" >"$work/proxy.log" 2>&1 &
 proxy_pid=$!
-trap 'kill $proxy_pid 2>/dev/null || true; wait $proxy_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $proxy_pid 2>/dev/null || true; wait $proxy_pid 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 proxy="http://127.0.0.1:$port"
 for _ in $(seq 1 50); do curl -s -o /dev/null "$proxy/__proxy/stats" && break; sleep 0.1; done
 config() { curl -s -o /dev/null -X POST -d "$1" "$proxy/__proxy/config"; }
@@ -97,6 +97,7 @@ if [ -n "$(comm -13 <(sort "$work/ok_rows" "$work/failed_rows") "$work/rows")" ]
   echo "FAIL: rows nobody wrote" >&2; failed=1
 fi
 for f in "$work"/w-*.err; do
+  [ -s "$f" ] && echo "  failed write: $(head -c 300 "$f")"
   if [ -s "$f" ] && ! grep -q "error" "$f"; then echo "FAIL: a failed write without a clear message: $f" >&2; failed=1; fi
 done
 # Versions contiguous and every commit file complete (parses as the reader opens each version).
@@ -110,5 +111,12 @@ for v in $(seq 0 "$last"); do
   "$cli" info "$wt" --version "$v" --json >/dev/null 2>"$work/v.err" || {
     echo "FAIL: version $v does not open: $(cat "$work/v.err")" >&2; failed=1; }
 done
+# No commit twice: every data file is added by exactly one commit.
+for v in $(seq 1 "$last"); do
+  "$tool" get "$wt/_delta_log/$(printf '%020d' "$v").json" | grep -o '"add":{"path":"[^"]*"' || true
+done | sort | uniq -d >"$work/dup_adds"
+if [ -s "$work/dup_adds" ]; then
+  echo "FAIL: data files committed twice: $(head -3 "$work/dup_adds")" >&2; failed=1
+fi
 [ "$((last))" -eq "$nrows" ] || { echo "FAIL: $last commits after create but $nrows rows" >&2; failed=1; }
 exit "$failed"

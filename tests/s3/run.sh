@@ -5,7 +5,7 @@
 #     8 writer processes append concurrently to one table (contiguous versions, every row once);
 #  3. the shared conformance suite over tables uploaded to a bucket (a representative subset by
 #     default; DELTA_S3_CONFORMANCE=full for every table, =off to skip);
-#  4. the fault-injection suite (tests/s3/faults.sh) when present;
+#  4. the fault-injection suite (tests/s3/faults.sh; DELTA_S3_FAULTS=off skips it);
 # and stops the servers. Usage: tests/s3/run.sh [BUILD_DIR]. Exit status 0 only when all pass.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -152,7 +152,7 @@ else
   echo "-- conformance suite through s3:// skipped (mode $mode or no $shared/conformance)"
 fi
 
-if [ -x "$here/faults.sh" ]; then
+if [ -x "$here/faults.sh" ] && [ "${DELTA_S3_FAULTS:-on}" != off ]; then
   echo "-- fault injection"
   curl -s -o /dev/null -X POST "$endpoint/moto-api/reset"
   "$here/faults.sh" "$build" "$endpoint" || failed=1

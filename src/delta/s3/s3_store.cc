@@ -366,6 +366,14 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
 
   Result<columnar::BufferPtr> Get(std::string_view key) override {
     DELTA_RETURN_NOT_OK(storage::ValidateKey(key));
+    {
+      std::lock_guard<std::mutex> lock(winners_mu_);
+      if (auto it = winners_.find(std::string(key)); it != winners_.end()) {
+        columnar::BufferPtr buf = std::move(it->second);
+        winners_.erase(it);
+        return buf;
+      }
+    }
     Call call{"GET", std::string(key)};
     DELTA_ASSIGN_OR_RAISE(Outcome out, ExecuteOk(call, {200}));
     if (const std::string* cl = out.response.Header("content-length")) {
@@ -438,8 +446,14 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
     return ObjectMeta{std::string(key), size, ParseHttpDateMs(out.response.Header("last-modified"))};
   }
 
+  void ForgetWinner(std::string_view key) {
+    std::lock_guard<std::mutex> lock(winners_mu_);
+    winners_.erase(std::string(key));
+  }
+
   Status Put(std::string_view key, std::span<const uint8_t> data) override {
     DELTA_RETURN_NOT_OK(storage::ValidateKey(key));
+    ForgetWinner(key);
     Call call{"PUT", std::string(key)};
     call.body = data;
     call.max_response_bytes = 1 << 20;
@@ -482,13 +496,23 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
     long st = out.response.status;
     if (st == 200) return Status::OK();
     if (st == 412 || st == 409) {
-      if (out.attempts > 1) {
+      {
         // An earlier attempt may have landed before its response was lost: the object then holds
-        // our bytes, and the commit succeeded. Anything else is a real conflict.
+        // our bytes, and the commit succeeded. Anything else is a real conflict. This is checked
+        // on every 412, not only after our own retries: libcurl itself silently re-sends a
+        // request whose reused connection died before any response byte arrived, so even a
+        // "first attempt" may be the second delivery of the same PUT.
         auto existing = Get(key);
         if (existing.ok() && (*existing)->view() ==
                                  std::string_view(reinterpret_cast<const char*>(data.data()), data.size())) {
           return Status::OK();
+        }
+        if (existing.ok()) {
+          // The caller's next step after losing a commit race is to read the winner: keep it
+          // for that one Get (put-if-absent objects are never rewritten).
+          std::lock_guard<std::mutex> lock(winners_mu_);
+          if (winners_.size() >= 16) winners_.clear();
+          winners_[std::string(key)] = *existing;
         }
         if (!existing.ok() && !existing.status().IsNotFound()) {
           return existing.status().WithContext(
@@ -508,6 +532,7 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
 
   Status Delete(std::string_view key) override {
     DELTA_RETURN_NOT_OK(storage::ValidateKey(key));
+    ForgetWinner(key);
     Call call{"DELETE", std::string(key)};
     call.max_response_bytes = 1 << 20;
     DELTA_ASSIGN_OR_RAISE(Outcome out, Execute(call));
@@ -517,7 +542,10 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
   }
 
   Status DeleteMany(std::span<const std::string> keys) override {
-    for (const auto& k : keys) DELTA_RETURN_NOT_OK(storage::ValidateKey(k));
+    for (const auto& k : keys) {
+      DELTA_RETURN_NOT_OK(storage::ValidateKey(k));
+      ForgetWinner(k);
+    }
     for (size_t start = 0; start < keys.size(); start += 1000) {
       size_t end = std::min(keys.size(), start + 1000);
       std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete><Quiet>true</Quiet>";
@@ -643,6 +671,10 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
   std::string url_scheme_;
   std::string host_;
   HttpClient http_;
+  // Contents of objects that won a put-if-absent race against us, read while checking the 412;
+  // handed out once to the next Get of the key.
+  std::mutex winners_mu_;
+  std::unordered_map<std::string, columnar::BufferPtr> winners_;
 };
 
 Status S3ReadFile::ReadAt(int64_t offset, int64_t n, uint8_t* out) const {

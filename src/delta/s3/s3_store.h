@@ -9,9 +9,9 @@
 //    memory.
 //  - Put: one PUT. OpenWrite: one PUT for small objects, a multipart upload (bounded memory: one
 //    part buffered) for large ones; the object appears only when Close() succeeds.
-//  - PutIfAbsent: PUT with If-None-Match: * (412 -> AlreadyExists). When an earlier attempt of the
-//    same call may have landed (a retry after a dropped connection), a 412 is checked by reading
-//    the object back: our own bytes mean success, not a false conflict. Without conditional put
+//  - PutIfAbsent: PUT with If-None-Match: * (412 -> AlreadyExists). Since an earlier delivery of
+//    the same PUT may have landed (a retry after a dropped connection, ours or libcurl's), a 412
+//    is checked by reading the object back: our own bytes mean success, not a false conflict. Without conditional put
 //    (AWS_CONDITIONAL_PUT=disabled) commits go through the DynamoDB coordinator when configured,
 //    are refused (Unsupported) unless unsafe single-writer mode is opted into.
 //  - Retries with exponential backoff and full jitter on 5xx, 429/503 SlowDown, connection resets
