@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -48,6 +51,40 @@ std::string TempPathFor(const std::string& path) {
   return fmt::format("{}.{}{}{:016x}", path.substr(0, slash + 1), path.substr(slash + 1), kTmpMarker, rng());
 }
 
+// fsync(2) of a file or directory by name. Durability (docs/protocol-coverage.md "commits"): a
+// file's bytes are synced before it is linked / renamed into view, and the directory holding the
+// new name is synced afterwards, so a commit that became visible survives a power loss together
+// with the data files it references. EINVAL / ENOTSUP (filesystems that cannot sync a directory)
+// are not errors.
+// DELTA_LOCAL_FSYNC=off (or 0 / false) turns every fsync of this store off: a process crash still
+// loses nothing (the page cache survives it), only an operating system crash or power loss can.
+bool FsyncEnabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("DELTA_LOCAL_FSYNC");
+    if (v == nullptr) return true;
+    std::string_view s(v);
+    return !(s == "0" || s == "off" || s == "false" || s == "OFF" || s == "FALSE");
+  }();
+  return enabled;
+}
+
+Status SyncPath(const std::string& path, bool directory) {
+  if (!FsyncEnabled()) return Status::OK();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) return Status::IOError(fmt::format("cannot open {} to sync it: {}", path, Errno(errno)));
+  Status st;
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+    st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+  }
+  ::close(fd);
+  return st;
+}
+
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
+}
+
 // mkdir -p of the directory containing `path`.
 Status CreateParentDirs(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -59,10 +96,13 @@ Status CreateParentDirs(const std::string& path) {
     return Status::IOError(fmt::format("cannot create directory {}: a file of that name exists", dir));
   }
   DELTA_RETURN_NOT_OK(CreateParentDirs(dir));
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    if (errno == EEXIST) return Status::OK();
     return Status::IOError(fmt::format("cannot create directory {}: {}", dir, Errno(errno)));
   }
-  return Status::OK();
+  // A new directory (a partition, _delta_log) must itself be durable in its parent before files
+  // in it are referenced by a commit.
+  return SyncPath(ParentDir(dir), true);
 }
 
 Status WriteAllFd(int fd, const std::string& path, const uint8_t* p, size_t n) {
@@ -85,7 +125,9 @@ Result<std::string> WriteTemp(const std::string& path, std::span<const uint8_t> 
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, Errno(errno)));
   Status st = WriteAllFd(fd, tmp, data.data(), data.size());
-  if (st.ok() && ::fsync(fd) != 0) st = Status::IOError(fmt::format("cannot sync {}: {}", tmp, Errno(errno)));
+  if (st.ok() && FsyncEnabled() && ::fsync(fd) != 0) {
+    st = Status::IOError(fmt::format("cannot sync {}: {}", tmp, Errno(errno)));
+  }
   if (::close(fd) != 0 && st.ok()) st = Status::IOError(fmt::format("cannot close {}: {}", tmp, Errno(errno)));
   if (!st.ok()) {
     ::unlink(tmp.c_str());
@@ -100,7 +142,7 @@ Status RenameInto(const std::string& tmp, const std::string& path) {
     ::unlink(tmp.c_str());
     return Status::IOError(fmt::format("cannot rename {} to {}: {}", tmp, path, Errno(err)));
   }
-  return Status::OK();
+  return SyncPath(ParentDir(path), true);
 }
 
 // Streams into a temporary file; Close() renames it over the target.
@@ -125,6 +167,7 @@ class LocalWriteStream final : public io::OutputStream {
     if (closed_) return Status::OK();
     closed_ = true;
     Status st = inner_->Close();
+    if (st.ok()) st = SyncPath(tmp_, false);  // the bytes are durable before the name appears
     if (!st.ok()) {
       ::unlink(tmp_.c_str());
       return st;
@@ -198,7 +241,7 @@ class LocalObjectStore final : public ObjectStore {
     int rc = ::link(tmp.c_str(), path.c_str());
     int err = errno;
     ::unlink(tmp.c_str());
-    if (rc == 0) return Status::OK();
+    if (rc == 0) return SyncPath(ParentDir(path), true);
     if (err == EEXIST) return Status::AlreadyExists(fmt::format("{} already exists", path));
     if (err == EPERM || err == ENOTSUP || err == ENOSYS || err == EXDEV) {
       // Filesystems without hard links: O_EXCL still guarantees a single winner, though a reader
@@ -242,8 +285,11 @@ class LocalObjectStore final : public ObjectStore {
       return Status::IOError(fmt::format("cannot create {}: {}", path, Errno(errno)));
     }
     Status st = WriteAllFd(fd, path, data.data(), data.size());
-    if (st.ok() && ::fsync(fd) != 0) st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+    if (st.ok() && FsyncEnabled() && ::fsync(fd) != 0) {
+      st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+    }
     ::close(fd);
+    if (st.ok()) st = SyncPath(ParentDir(path), true);
     return st;
   }
 
@@ -311,6 +357,52 @@ class LocalObjectStore final : public ObjectStore {
 std::shared_ptr<ObjectStore> LocalStore() {
   static std::shared_ptr<ObjectStore> store = std::make_shared<LocalObjectStore>();
   return store;
+}
+
+namespace {
+
+Status RemoveStaleIn(const std::string& dir_path, int64_t older_than_ms, bool recursive, int64_t* removed) {
+  DIR* dir = ::opendir(dir_path.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::OK();
+    return Status::IOError(fmt::format("cannot list {}: {}", dir_path, Errno(errno)));
+  }
+  std::vector<std::string> subdirs;
+  Status st;
+  while (struct dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    const bool temp = IsTempName(name);
+    if (!temp && !(recursive && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN))) continue;
+    std::string path = dir_path + "/" + std::string(name);
+    struct stat sb;
+    if (::lstat(path.c_str(), &sb) != 0) continue;  // removed meanwhile
+    if (S_ISDIR(sb.st_mode)) {
+      if (recursive) subdirs.push_back(std::move(path));
+      continue;
+    }
+    if (!temp || !S_ISREG(sb.st_mode) || MtimeMs(sb) >= older_than_ms) continue;
+    if (::unlink(path.c_str()) != 0) {
+      if (errno == ENOENT) continue;
+      st = Status::IOError(fmt::format("cannot delete {}: {}", path, Errno(errno)));
+      break;
+    }
+    ++*removed;
+  }
+  ::closedir(dir);
+  DELTA_RETURN_NOT_OK(st);
+  for (const auto& d : subdirs) DELTA_RETURN_NOT_OK(RemoveStaleIn(d, older_than_ms, recursive, removed));
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<int64_t> RemoveStaleTempFiles(std::string_view dir_key, int64_t older_than_ms, bool recursive) {
+  std::string path = PathOf(dir_key);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  int64_t removed = 0;
+  DELTA_RETURN_NOT_OK(RemoveStaleIn(path, older_than_ms, recursive, &removed));
+  return removed;
 }
 
 }  // namespace delta::storage

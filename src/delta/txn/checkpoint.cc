@@ -24,6 +24,7 @@
 #include "delta/protocol/table_features.h"
 #include "delta/schema/column_mapping.h"
 #include "delta/schema/partition_values.h"
+#include "delta/storage/local_store.h"
 #include "delta/util/macros.h"
 
 namespace delta::txn {
@@ -759,6 +760,24 @@ Result<int64_t> CleanupExpiredLogs(const table::SnapshotPtr& snapshot, std::opti
   const int64_t cutoff = now_ms.value_or(NowMs()) - retention;
   const storage::Location& log_root = snap.segment().log_root;
   std::string prefix = log_root.key.empty() ? std::string() : log_root.key + "/";
+  int64_t deleted = 0;
+  if (log_root.store->base_uri() == "file:///") {
+    // Temporary files of writes interrupted by a crash (commits, _last_checkpoint, checkpoint
+    // parts, data files: ".<name>.tmp-<hex>", see storage/local_store.h) are never referenced
+    // and invisible to List; they go once older than the log retention, which no in-flight
+    // write lasts. The table root is walked for the data files' partition directories.
+    std::string table_key = log_root.key;
+    const std::string_view kLogDir = "_delta_log";
+    if (table_key.size() >= kLogDir.size() && table_key.compare(table_key.size() - kLogDir.size(), kLogDir.size(), kLogDir) == 0) {
+      table_key.resize(table_key.size() - kLogDir.size());
+      while (!table_key.empty() && table_key.back() == '/') table_key.pop_back();
+      DELTA_ASSIGN_OR_RAISE(int64_t n, storage::RemoveStaleTempFiles(table_key, cutoff, /*recursive=*/true));
+      deleted += n;
+    } else {
+      DELTA_ASSIGN_OR_RAISE(int64_t n, storage::RemoveStaleTempFiles(log_root.key, cutoff, /*recursive=*/false));
+      deleted += n;
+    }
+  }
   DELTA_ASSIGN_OR_RAISE(auto metas, log_root.store->List(prefix));
 
   std::vector<log::LogFile> files;
@@ -775,7 +794,7 @@ Result<int64_t> CleanupExpiredLogs(const table::SnapshotPtr& snapshot, std::opti
       cutoff_commit = std::max(cutoff_commit.value_or(f.version), f.version);
     }
   }
-  if (!cutoff_commit) return 0;
+  if (!cutoff_commit) return deleted;
   std::optional<int64_t> cutoff_checkpoint;
   std::map<std::pair<int64_t, int32_t>, int32_t> multi_parts;  // (version, num_parts) -> parts seen
   for (const auto& f : files) {
@@ -788,9 +807,8 @@ Result<int64_t> CleanupExpiredLogs(const table::SnapshotPtr& snapshot, std::opti
     }
     if (complete) cutoff_checkpoint = std::max(cutoff_checkpoint.value_or(f.version), f.version);
   }
-  if (!cutoff_checkpoint) return 0;
+  if (!cutoff_checkpoint) return deleted;
 
-  int64_t deleted = 0;
   for (const auto& f : files) {
     const int64_t last = f.type == log::LogFileType::kCompaction ? f.end_version : f.version;
     if (last >= *cutoff_checkpoint) continue;

@@ -44,8 +44,12 @@ Result<int64_t> WriteCheckpoint(const table::SnapshotPtr& snapshot, const Checkp
 /// newest complete checkpoint at or before the newest commit older than
 /// now - delta.logRetentionDuration (default "interval 30 days"), so that every version kept
 /// stays reconstructible (PROTOCOL.md "Metadata Cleanup"). Only checkpoints at or before the
-/// snapshot's version are considered. Sidecar files are not touched. Returns the number of files
-/// deleted. `now_ms` (ms since the epoch) defaults to the current time.
+/// snapshot's version are considered. Sidecar files are not touched. On the local store it also
+/// deletes the temporary files crashed writes left in the table directory tree (commits,
+/// _last_checkpoint, checkpoints, data files: storage::RemoveStaleTempFiles) that are older than
+/// the same retention. Returns the number of files deleted (log files plus temporary files).
+/// `now_ms` (ms since the epoch) defaults to the current time. Transactions run it after each
+/// interval checkpoint unless delta.enableExpiredLogCleanup is false (as Spark does).
 /// Errors: InvalidArgument for a null snapshot or an unparsable retention; IOError from the store.
 Result<int64_t> CleanupExpiredLogs(const table::SnapshotPtr& snapshot, std::optional<int64_t> now_ms = {});
 

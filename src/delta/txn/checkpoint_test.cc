@@ -568,6 +568,37 @@ TEST(CleanupExpiredLogs, RecentLogsAndConfiguredRetention) {
   ASSERT_RAISES(InvalidArgument, CleanupExpiredLogs(snap3, now));
 }
 
+// Temporary files of writes killed between creating and linking / renaming them: commits,
+// _last_checkpoint and data files in partition directories. Only those older than the log
+// retention go; fresh ones (a write in flight) and real files stay.
+TEST(CleanupExpiredLogs, StaleTempFilesOfCrashedWrites) {
+  TempDir tmp;
+  MakeLongTable(tmp.path(), {{"delta.logRetentionDuration", "interval 2 hours"}});
+  const int64_t now = NowMs();
+  const fs::path log = tmp.path() / "_delta_log";
+  fs::create_directories(tmp.path() / "p=1");
+  const std::vector<fs::path> stale = {log / ".00000000000000000010.json.tmp-0123456789abcdef",
+                                       log / "._last_checkpoint.tmp-00000000000000ff",
+                                       tmp.path() / "p=1" / ".part-00000-x.snappy.parquet.tmp-fedcba9876543210"};
+  const std::vector<fs::path> kept = {log / ".00000000000000000011.json.tmp-1111111111111111",  // fresh
+                                      tmp.path() / "p=1" / "part-00001.parquet",               // not temporary
+                                      tmp.path() / ".notes.tmp-short"};                        // not our pattern
+  for (const auto& p : stale) {
+    WriteFile(p, "partial");
+    SetMtime(p, now - 3 * 3600000);
+  }
+  for (const auto& p : kept) {
+    WriteFile(p, "x");
+    SetMtime(p, p == kept[0] ? now - 60000 : now - 3 * 3600000);
+  }
+  ASSERT_OK_AND_ASSIGN(auto snap, Load(tmp.path()));
+  ASSERT_OK_AND_ASSIGN(int64_t deleted, CleanupExpiredLogs(snap, now));
+  EXPECT_EQ(deleted, 3);  // no checkpoint: only the temporary files can go
+  for (const auto& p : stale) EXPECT_FALSE(fs::exists(p)) << p;
+  for (const auto& p : kept) EXPECT_TRUE(fs::exists(p)) << p;
+  EXPECT_OK(Load(tmp.path()).status());
+}
+
 }  // namespace
 }  // namespace delta::txn
 

@@ -255,10 +255,20 @@ void Transaction::Impl::MaybeCheckpoint(int64_t version) const {
     so.with_stats = true;
     so.with_tombstones = true;
     DELTA_ASSIGN_OR_RAISE(auto snap, table->GetSnapshot(so));
-    return WriteCheckpoint(snap).status();
+    DELTA_RETURN_NOT_OK(WriteCheckpoint(snap).status());
+    // PROTOCOL.md "Metadata Cleanup"; Spark cleans up after each checkpoint unless
+    // delta.enableExpiredLogCleanup is false. Also removes stale temporary files of crashed
+    // writes (CleanupExpiredLogs).
+    auto it = snap->configuration().find("delta.enableExpiredLogCleanup");
+    if (it != snap->configuration().end()) {
+      std::string v = it->second;
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (v == "false") return Status::OK();
+    }
+    return CleanupExpiredLogs(snap).status();
   }();
   if (!st.ok()) {
-    std::fprintf(stderr, "deltacpp: warning: checkpoint of %s at version %lld failed: %s\n", table_root.uri().c_str(),
+    std::fprintf(stderr, "deltacpp: warning: checkpoint or log cleanup of %s at version %lld failed: %s\n", table_root.uri().c_str(),
                  static_cast<long long>(version), st.ToString().c_str());
   }
 }
