@@ -2,7 +2,8 @@
 # The S3 suite: starts moto_server (an S3 server) on free loopback ports, then runs
 #  1. the ObjectStore contract of the S3 store (s3_store_integration_test), moto reset per test;
 #  2. table-level checks through the CLI on s3:// URIs: a missing table fails cleanly and fast,
-#     8 writer processes append concurrently to one table (contiguous versions, every row once);
+#     8 writer processes append concurrently to one table (contiguous versions, every row once),
+#     committing with conditional PUT and through the DynamoDB coordinator;
 #  3. the shared conformance suite over tables uploaded to a bucket (a representative subset by
 #     default; DELTA_S3_CONFORMANCE=full for every table, =off to skip);
 #  4. the fault-injection suite (tests/s3/faults.sh; DELTA_S3_FAULTS=off skips it);
@@ -93,41 +94,68 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "three failing opens took $ms ms"
 [ "$ms" -lt 10000 ] || { echo "FAIL: error paths are slow ($ms ms)" >&2; failed=1; }
 
-echo "-- 8 writer processes append to one s3:// table"
-writers=8
-commits=${DELTA_S3_WRITER_COMMITS:-4}
-table="s3://tables/concurrent"
-"$cli" create "$table" --schema "writer int not null, seq int not null" >/dev/null
-wpids=()
-for w in $(seq 0 $((writers - 1))); do
-  (
-    for s in $(seq 0 $((commits - 1))); do
-      echo "{\"writer\":$w,\"seq\":$s}" >"$work/row-$w-$s.jsonl"
-      "$cli" write "$table" --mode append --input "$work/row-$w-$s.jsonl" --format jsonl >/dev/null || exit 1
-    done
-  ) 2>"$work/writer-$w.log" &
-  wpids+=($!)
-done
-wfail=0
-for p in "${wpids[@]}"; do wait "$p" || wfail=1; done
-if [ "$wfail" -ne 0 ]; then
-  echo "FAIL: a writer failed:" >&2; cat "$work"/writer-*.log >&2; failed=1
-fi
-total=$((writers * commits))
-"$tool" ls "$table/_delta_log/" | awk '{print $2}' | sed -n 's#.*/\([0-9]\{20\}\)\.json$#\1#p' | sort >"$work/versions"
-seq -f '%020g' 0 "$total" >"$work/expected_versions"
-if ! cmp -s "$work/versions" "$work/expected_versions"; then
-  echo "FAIL: log versions are not exactly 0..$total" >&2
-  diff "$work/expected_versions" "$work/versions" | head >&2 || true; failed=1
-fi
-"$cli" cat "$table" --format jsonl | tr -d ' ' | sort >"$work/rows"
-for w in $(seq 0 $((writers - 1))); do for s in $(seq 0 $((commits - 1))); do
-  echo "{\"writer\":$w,\"seq\":$s}"; done; done | sort >"$work/expected_rows"
-if ! cmp -s "$work/rows" "$work/expected_rows"; then
-  echo "FAIL: rows differ from the $total appended rows" >&2
-  diff "$work/expected_rows" "$work/rows" | head >&2 || true; failed=1
-else
-  echo "$writers writers x $commits commits: versions 0..$total contiguous, $total rows exactly once"
+# writers_test TABLE LABEL [ENV=VALUE...]: 8 writer processes append to one table; checks the
+# log versions are exactly 0..total and every row is there exactly once.
+writers_test() {
+  local table=$1 label=$2; shift 2
+  local writers=8 commits=${DELTA_S3_WRITER_COMMITS:-4}
+  echo "-- 8 writer processes append to one s3:// table ($label)"
+  env "$@" "$cli" create "$table" --schema "writer int not null, seq int not null" >/dev/null
+  local wpids=() w s
+  for w in $(seq 0 $((writers - 1))); do
+    (
+      for s in $(seq 0 $((commits - 1))); do
+        echo "{\"writer\":$w,\"seq\":$s}" >"$work/row-$w-$s.jsonl"
+        env "$@" "$cli" write "$table" --mode append --input "$work/row-$w-$s.jsonl" --format jsonl >/dev/null || exit 1
+      done
+    ) 2>"$work/writer-$w.log" &
+    wpids+=($!)
+  done
+  local wfail=0 p
+  for p in "${wpids[@]}"; do wait "$p" || wfail=1; done
+  if [ "$wfail" -ne 0 ]; then
+    echo "FAIL: a writer failed:" >&2; cat "$work"/writer-*.log >&2; failed=1
+  fi
+  local total=$((writers * commits))
+  "$tool" ls "$table/_delta_log/" | awk '{print $2}' | sed -n 's#.*/\([0-9]\{20\}\)\.json$#\1#p' | sort >"$work/versions"
+  seq -f '%020g' 0 "$total" >"$work/expected_versions"
+  if ! cmp -s "$work/versions" "$work/expected_versions"; then
+    echo "FAIL: log versions are not exactly 0..$total" >&2
+    diff "$work/expected_versions" "$work/versions" | head >&2 || true; failed=1
+  fi
+  env "$@" "$cli" cat "$table" --format jsonl | tr -d ' ' | sort >"$work/rows"
+  for w in $(seq 0 $((writers - 1))); do for s in $(seq 0 $((commits - 1))); do
+    echo "{\"writer\":$w,\"seq\":$s}"; done; done | sort >"$work/expected_rows"
+  if ! cmp -s "$work/rows" "$work/expected_rows"; then
+    echo "FAIL: rows differ from the $total appended rows" >&2
+    diff "$work/expected_rows" "$work/rows" | head >&2 || true; failed=1
+  else
+    echo "$writers writers x $commits commits: versions 0..$total contiguous, $total rows exactly once"
+  fi
+}
+
+writers_test s3://tables/concurrent "conditional PUT"
+writers_test s3://tables/dynamo "DynamoDB coordinator" AWS_CONDITIONAL_PUT=disabled AWS_S3_LOCKING_PROVIDER=dynamodb \
+  DELTA_DYNAMO_TABLE_NAME=delta_log
+# The coordinator's entries have the layout of Delta's S3DynamoDBLogStore (checked with boto3).
+if python3 -c 'import boto3' 2>/dev/null; then
+  if ! python3 - "$endpoint" <<'PY'
+import sys, boto3
+db = boto3.client("dynamodb", endpoint_url=sys.argv[1], region_name="us-east-1")
+keys = {k["AttributeName"]: k["KeyType"] for k in db.describe_table(TableName="delta_log")["Table"]["KeySchema"]}
+assert keys == {"tablePath": "HASH", "fileName": "RANGE"}, keys
+items = db.query(TableName="delta_log", KeyConditionExpression="tablePath = :p",
+                 ExpressionAttributeValues={":p": {"S": "s3://tables/dynamo"}}, ConsistentRead=True)["Items"]
+assert len(items) == 33, len(items)
+for it in items:
+    assert it["complete"] == {"S": "true"}, it
+    assert it["tempPath"]["S"].startswith(".tmp/" + it["fileName"]["S"] + "."), it
+    assert int(it["expireTime"]["N"]) > 0, it
+print("DynamoDB entries: %d, layout tablePath/fileName/tempPath/complete/expireTime" % len(items))
+PY
+  then
+    echo "FAIL: DynamoDB entries do not have the S3DynamoDBLogStore layout" >&2; failed=1
+  fi
 fi
 
 mode="${DELTA_S3_CONFORMANCE:-subset}"

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "delta/s3/dynamodb_coordinator.h"
 #include "delta/s3/http_client.h"
 #include "delta/s3/s3_store.h"
 #include "delta/storage/uri.h"
@@ -322,6 +323,82 @@ TEST_F(S3StoreTest, UrisResolveToCachedStores) {
   ASSERT_OK(a.store->Put(a.Child("f").key, Bytes("via uri")));
   ASSERT_OK_AND_ASSIGN(auto buf, store_->Get("tables/t1/f"));
   EXPECT_EQ(buf->view(), "via uri");
+}
+
+TEST_F(S3StoreTest, DynamoDbCoordinatorCommitsOnce) {
+  auto dyn = MakeStore({{"AWS_CONDITIONAL_PUT", "disabled"}, {"AWS_S3_LOCKING_PROVIDER", "dynamodb"},
+                        {"DELTA_DYNAMO_TABLE_NAME", "delta_log_test"}});
+  const std::string key = "t/_delta_log/00000000000000000000.json";
+  ASSERT_OK(dyn->PutIfAbsent(key, Bytes("v0")));
+  auto again = dyn->PutIfAbsent(key, Bytes("other"));
+  ASSERT_RAISES(AlreadyExists, again);
+  EXPECT_NE(again.message().find("delta_log_test"), std::string::npos);
+  ASSERT_OK_AND_ASSIGN(auto buf, dyn->Get(key));
+  EXPECT_EQ(buf->view(), "v0");
+  ASSERT_RAISES(InvalidArgument, dyn->PutIfAbsent("t/not-a-commit", Bytes("x")));
+  // A race: one winner per version, whatever the interleaving.
+  for (int v = 1; v <= 3; ++v) {
+    std::string k = fmt::format("t/_delta_log/{:020}.json", v);
+    std::atomic<int> wins{0}, conflicts{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t) {
+      threads.emplace_back([&, t] {
+        Status st = dyn->PutIfAbsent(k, Bytes(fmt::format("v{} by {}", v, t)));
+        if (st.ok()) wins++;
+        else if (st.IsAlreadyExists()) conflicts++;
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wins.load(), 1);
+    EXPECT_EQ(conflicts.load(), 5);
+  }
+  ASSERT_OK_AND_ASSIGN(auto log, dyn->List("t/_delta_log/0"));
+  EXPECT_EQ(log.size(), 4u);
+}
+
+// An ObjectStore that loses the final copy of commit files: a writer that dies after DynamoDB
+// accepted its entry.
+class LoseCommitCopies : public storage::ObjectStore {
+ public:
+  explicit LoseCommitCopies(std::shared_ptr<storage::ObjectStore> s) : s_(std::move(s)) {}
+  Result<std::vector<storage::ObjectMeta>> List(std::string_view p, std::string_view a) override { return s_->List(p, a); }
+  Result<columnar::BufferPtr> Get(std::string_view k) override { return s_->Get(k); }
+  Result<columnar::BufferPtr> GetRange(std::string_view k, int64_t o, int64_t n) override { return s_->GetRange(k, o, n); }
+  Result<storage::ObjectMeta> Head(std::string_view k) override { return s_->Head(k); }
+  Status Put(std::string_view k, std::span<const uint8_t> d) override {
+    if (k.ends_with(".json") && k.find(".tmp/") == std::string_view::npos) return Status::IOError("lost");
+    return s_->Put(k, d);
+  }
+  Status PutIfAbsent(std::string_view k, std::span<const uint8_t> d) override { return s_->PutIfAbsent(k, d); }
+  Status Delete(std::string_view k) override { return s_->Delete(k); }
+  Result<std::shared_ptr<io::RandomAccessFile>> OpenRead(std::string_view k) override { return s_->OpenRead(k); }
+  Result<std::unique_ptr<io::OutputStream>> OpenWrite(std::string_view k) override { return s_->OpenWrite(k); }
+  std::string base_uri() const override { return s_->base_uri(); }
+
+ private:
+  std::shared_ptr<storage::ObjectStore> s_;
+};
+
+TEST_F(S3StoreTest, DynamoDbCoordinatorRecoversAnUncopiedCommit) {
+  storage::StorageOptions o = {{"AWS_CONDITIONAL_PUT", "disabled"}, {"AWS_S3_LOCKING_PROVIDER", "dynamodb"}};
+  auto dyn = MakeStore(o);
+  ASSERT_OK(dyn->PutIfAbsent("t/_delta_log/00000000000000000000.json", Bytes("v0")));
+  LoseCommitCopies lossy(dyn);
+  DynamoDbCoordinator dying(dyn->config(), &lossy);
+  ASSERT_OK(dying.PutIfAbsent("t/_delta_log/00000000000000000001.json", Bytes("v1 contents")));
+  ASSERT_RAISES(NotFound, dyn->Head("t/_delta_log/00000000000000000001.json"));
+  // Version 1 is taken even though its file is not there yet.
+  ASSERT_RAISES(AlreadyExists, dyn->PutIfAbsent("t/_delta_log/00000000000000000001.json", Bytes("late")));
+  // Listing the log completes it.
+  ASSERT_OK_AND_ASSIGN(auto log, dyn->List("t/_delta_log/"));
+  std::vector<std::string> commits;
+  for (const auto& m : log) {
+    if (m.key.find(".tmp/") == std::string::npos) commits.push_back(m.key);
+  }
+  ASSERT_EQ(commits.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto buf, dyn->Get("t/_delta_log/00000000000000000001.json"));
+  EXPECT_EQ(buf->view(), "v1 contents");
+  ASSERT_OK(dyn->PutIfAbsent("t/_delta_log/00000000000000000002.json", Bytes("v2")));
 }
 
 // Credentials checked by a second moto server with authentication enabled.

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "delta/s3/dynamodb_coordinator.h"
 #include "delta/s3/sigv4.h"
 #include "delta/s3/xml.h"
 #include "delta/storage/path.h"
@@ -155,6 +156,9 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
     url_scheme_ = endpoint.substr(0, sep);
     host_ = endpoint.substr(sep + 3);
     if (config_.virtual_hosted) host_ = config_.bucket + "." + host_;
+    if (config_.commit_mode == CommitMode::kDynamoDb) {
+      coordinator_ = std::make_unique<DynamoDbCoordinator>(config_, this);
+    }
   }
 
   const S3Config& config() const override { return config_; }
@@ -286,6 +290,13 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
   // ---------------------------------------------------------------- ObjectStore
   Result<std::vector<ObjectMeta>> List(std::string_view prefix, std::string_view start_after) override {
     if (prefix.find('\0') != std::string_view::npos) return Status::InvalidArgument("list prefix contains a NUL byte");
+    if (coordinator_) {
+      // A commit acknowledged by DynamoDB may not have been copied to its place yet.
+      size_t pos = prefix.rfind("_delta_log/");
+      if (pos != std::string_view::npos && (pos == 0 || prefix[pos - 1] == '/')) {
+        DELTA_RETURN_NOT_OK(coordinator_->Recover(prefix.substr(0, pos + 10)));
+      }
+    }
     std::vector<ObjectMeta> out;
     std::string token;
     std::string what = fmt::format("ListObjectsV2 response for {}", Uri(prefix));
@@ -472,10 +483,7 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
         return Put(key, data);
       }
       case CommitMode::kDynamoDb:
-        return Status::Unsupported(fmt::format(
-            "cannot write {}: the DynamoDB commit coordinator (AWS_S3_LOCKING_PROVIDER=dynamodb) is not available in "
-            "this build",
-            Uri(key)));
+        return coordinator_->PutIfAbsent(key, data);
       case CommitMode::kRefuse:
         break;
     }
@@ -673,6 +681,7 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
   HttpClient http_;
   // Contents of objects that won a put-if-absent race against us, read while checking the 412;
   // handed out once to the next Get of the key.
+  std::unique_ptr<DynamoDbCoordinator> coordinator_;
   std::mutex winners_mu_;
   std::unordered_map<std::string, columnar::BufferPtr> winners_;
 };
