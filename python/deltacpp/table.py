@@ -72,8 +72,9 @@ class DeltaReader:
     to_pandas(), through the Arrow PyCapsule interface (``__arrow_c_stream__``: pyarrow,
     polars, duckdb), or with to_pyarrow_table() when pyarrow is installed."""
 
-    def __init__(self, native: Any) -> None:
+    def __init__(self, native: Any, expected_rows: Optional[int] = None) -> None:
         self._native = native
+        self._expected_rows = expected_rows
 
     def schema(self) -> Schema:
         """The schema of the rows."""
@@ -87,7 +88,7 @@ class DeltaReader:
         """The rows as a pandas DataFrame (type mapping in docs/python.md)."""
         from ._pandas import frame_from_columns
 
-        return frame_from_columns(self._native.read_pandas(nullable_dtypes))
+        return frame_from_columns(self._native.read_pandas(nullable_dtypes, self._expected_rows or 0))
 
     def to_pyarrow_table(self) -> Any:
         """The rows as a pyarrow.Table (needs pyarrow)."""
@@ -292,7 +293,8 @@ class DeltaTable:
             raise TypeError("columns must be a list of column names")
         preds = [p for p in (self._partition_predicate(partitions), to_predicate(filters, self._types())) if p]
         predicate = " AND ".join("(%s)" % p for p in preds) if preds else None
-        return DeltaReader(self._table.scan(list(columns or []), predicate, threads))
+        # The live row count from statistics bounds the rows of the scan (a reservation hint).
+        return DeltaReader(self._table.scan(list(columns or []), predicate, threads), self._table.num_rows())
 
     def to_pandas(self, columns: Optional[Sequence[str]] = None, partitions: Optional[FilterType] = None,
                   filters: Optional[FilterType] = None, nullable_dtypes: bool = False) -> Any:

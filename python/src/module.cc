@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -112,9 +113,9 @@ class Reader {
 
   // Batches are pulled with the GIL released (the scan decodes in its own threads meanwhile) and
   // converted with it held.
-  py::list ReadPandas(bool masked_nullable) {
+  py::list ReadPandas(bool masked_nullable, int64_t expected_rows) {
     auto reader = Take();
-    PandasConverter converter(reader->schema(), PandasOptions{masked_nullable});
+    PandasConverter converter(reader->schema(), PandasOptions{masked_nullable}, std::max<int64_t>(0, expected_rows));
     while (true) {
       std::optional<Result<columnar::RecordBatchPtr>> next;
       {
@@ -487,7 +488,7 @@ PYBIND11_MODULE(_native, m) {
       .def("schema_json", &Reader::SchemaJson, "The Delta schema JSON of the stream's batches.")
       .def("__arrow_c_stream__", &Reader::ArrowCStream, py::arg("requested_schema") = py::none(),
            "Hands the stream over as a PyCapsule 'arrow_array_stream' (Arrow PyCapsule interface).")
-      .def("read_pandas", &Reader::ReadPandas, py::arg("masked_nullable") = false,
+      .def("read_pandas", &Reader::ReadPandas, py::arg("masked_nullable") = false, py::arg("expected_rows") = 0,
            "Reads every batch into pandas-ready columns (name, kind, values, mask, tz).")
       .def("drain", &Reader::Drain, "Reads every batch and drops it; returns (rows, batches).");
 

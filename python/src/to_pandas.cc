@@ -9,6 +9,8 @@
 #include <datetime.h>
 #include <pybind11/numpy.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -240,8 +242,8 @@ PyObject* ValueToPython(const ArrayData& a, int64_t i) {
   throw py::error_already_set();
 }
 
-PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions options)
-    : schema_(std::move(schema)), options_(options) {
+PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions options, int64_t expected_rows)
+    : schema_(std::move(schema)), options_(options), expected_rows_(std::max<int64_t>(0, expected_rows)) {
   for (const auto& f : schema_->fields()) {
     Column c;
     c.field = f;
@@ -250,10 +252,20 @@ PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions optio
       case TypeId::kUInt8: case TypeId::kUInt16: case TypeId::kUInt32: case TypeId::kUInt64:
       case TypeId::kFloat32: case TypeId::kFloat64:
         c.kind = Kind::kNumeric;
+        c.width = f->type->bit_width() / 8;
         break;
-      case TypeId::kBool: c.kind = Kind::kBool; break;
-      case TypeId::kTimestamp: c.kind = Kind::kTimestamp; break;
-      default: c.kind = Kind::kObject; break;
+      case TypeId::kBool:
+        c.kind = Kind::kBool;
+        c.width = 1;
+        break;
+      case TypeId::kTimestamp:
+        c.kind = Kind::kTimestamp;
+        c.width = 8;
+        break;
+      default:
+        c.kind = Kind::kObject;
+        if (expected_rows_ > 0) c.objects.reserve(static_cast<size_t>(expected_rows_));
+        break;
     }
     columns_.push_back(std::move(c));
   }
@@ -263,6 +275,74 @@ PandasConverter::~PandasConverter() {
   for (auto& c : columns_) {
     for (PyObject* o : c.objects) Py_XDECREF(o);
   }
+}
+
+namespace {
+
+py::dtype BufferDtype(TypeId id) {
+  switch (id) {
+    case TypeId::kInt8: return py::dtype::of<int8_t>();
+    case TypeId::kInt16: return py::dtype::of<int16_t>();
+    case TypeId::kInt32: return py::dtype::of<int32_t>();
+    case TypeId::kInt64: return py::dtype::of<int64_t>();
+    case TypeId::kUInt8: return py::dtype::of<uint8_t>();
+    case TypeId::kUInt16: return py::dtype::of<uint16_t>();
+    case TypeId::kUInt32: return py::dtype::of<uint32_t>();
+    case TypeId::kUInt64: return py::dtype::of<uint64_t>();
+    case TypeId::kFloat32: return py::dtype::of<float>();
+    case TypeId::kFloat64: return py::dtype::of<double>();
+    case TypeId::kBool: return py::dtype::of<bool>();
+    default: return py::dtype::of<int64_t>();  // timestamps, raw
+  }
+}
+
+}  // namespace
+
+// The final arrays are allocated by numpy, which asks for transparent huge pages for large
+// ones: filling fresh memory is a large part of a conversion, and huge pages halve it. With a
+// row-count hint the array is allocated once; otherwise it grows geometrically.
+void PandasConverter::Reserve(Column& c, int64_t rows) {
+  if (rows <= c.capacity) return;
+  int64_t cap = std::max({rows, 2 * c.capacity, expected_rows_, int64_t{1024}});
+  py::array grown(BufferDtype(c.field->type->id()), {cap}, {});
+  if (c.filled > 0) {
+    std::memcpy(grown.mutable_data(), c.buffer.data(), static_cast<size_t>(c.filled * c.width));
+  }
+  c.buffer = std::move(grown);
+  c.capacity = cap;
+}
+
+void PandasConverter::CopyChunk(Column& c, const ArrayData& a) {
+  int64_t n = a.length;
+  uint8_t* out = static_cast<uint8_t*>(c.buffer.mutable_data()) + c.filled * c.width;
+  if (c.kind == Kind::kBool) {
+    for (int64_t i = 0; i < n; ++i) out[i] = a.GetBool(i) ? 1 : 0;
+  } else if (n > 0) {
+    std::memcpy(out, a.buffers[1]->data() + a.offset * c.width, static_cast<size_t>(n * c.width));
+  }
+  bool nulls = a.GetNullCountConst() > 0;
+  if (nulls && !c.has_mask) {
+    c.mask.assign(static_cast<size_t>(c.filled), 0);
+    c.has_mask = true;
+  }
+  if (c.has_mask) {
+    c.mask.resize(static_cast<size_t>(c.filled + n), 0);
+    if (nulls) {
+      uint8_t* m = c.mask.data() + c.filled;
+      for (int64_t i = 0; i < n; ++i) m[i] = a.IsNull(i) ? 1 : 0;
+    }
+  }
+  c.filled += n;
+}
+
+py::array PandasConverter::TakeBuffer(Column& c) {
+  Reserve(c, 0 + std::max<int64_t>(c.filled, 1));  // an empty column still gets an array
+  py::array out = c.buffer;
+  c.buffer = py::array();
+  c.capacity = 0;
+  if (out.shape(0) == c.filled) return out;
+  // A view of the filled rows; the untouched tail of the allocation was never faulted in.
+  return out[py::slice(0, c.filled, 1)];
 }
 
 void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
@@ -279,10 +359,20 @@ void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
     c.length += n;
     c.null_count += a->GetNullCount();
     if (c.kind != Kind::kObject) {
-      c.chunks.push_back(a);
+      if (c.length == n && !c.first) {
+        c.first = a;  // maybe the only chunk: kept for a zero-copy hand-over
+        continue;
+      }
+      Reserve(c, c.length);
+      {
+        // Copied with the GIL released: another Python thread runs meanwhile.
+        py::gil_scoped_release release;
+        if (c.first) CopyChunk(c, *c.first);
+        CopyChunk(c, *a);
+      }
+      c.first.reset();
       continue;
     }
-    c.objects.reserve(static_cast<size_t>(c.length));
     TypeId id = a->type->id();
     if (id == TypeId::kString || id == TypeId::kLargeString) {
       // The hot path of object columns: no per-value dispatch.
@@ -313,21 +403,10 @@ py::array ZeroCopyView(const ArrayPtr& a) {
   return out;
 }
 
-template <typename T>
-void CopyValues(const std::vector<ArrayPtr>& chunks, T* out) {
-  for (const auto& a : chunks) {
-    if (a->length == 0) continue;
-    std::memcpy(out, a->values<T>(), static_cast<size_t>(a->length) * sizeof(T));
-    out += a->length;
-  }
-}
-
-// True at nulls (pandas' mask convention).
-void FillMask(const std::vector<ArrayPtr>& chunks, bool* mask) {
-  for (const auto& a : chunks) {
-    for (int64_t i = 0; i < a->length; ++i) mask[i] = a->IsNull(i);
-    mask += a->length;
-  }
+py::array MaskArray(const std::vector<uint8_t>& mask, int64_t n) {
+  py::array_t<bool> out(n);
+  if (n > 0) std::memcpy(out.mutable_data(), mask.data(), static_cast<size_t>(n));
+  return out;
 }
 
 }  // namespace
@@ -335,118 +414,115 @@ void FillMask(const std::vector<ArrayPtr>& chunks, bool* mask) {
 template <typename T>
 py::tuple PandasConverter::FinishNumeric(Column& c) {
   py::str name(c.field->name);
-  if (c.null_count == 0) {
-    if (c.chunks.size() == 1) return py::make_tuple(name, "numpy", ZeroCopyView<T>(c.chunks[0]), py::none(), py::none());
-    py::array_t<T> out(c.length);
-    T* p = out.mutable_data();
-    {
-      py::gil_scoped_release release;
-      CopyValues<T>(c.chunks, p);
-    }
-    return py::make_tuple(name, "numpy", out, py::none(), py::none());
+  if (c.first && c.null_count == 0) {
+    py::array view = ZeroCopyView<T>(c.first);
+    c.first.reset();
+    return py::make_tuple(name, "numpy", view, py::none(), py::none());
   }
+  if (c.first) {
+    Reserve(c, c.length);
+    CopyChunk(c, *c.first);
+    c.first.reset();
+  }
+  int64_t n = c.filled;
+  if (c.null_count == 0) return py::make_tuple(name, "numpy", TakeBuffer(c), py::none(), py::none());
   constexpr bool kFloat = std::is_floating_point_v<T>;
-  if (kFloat || !options_.masked_nullable) {
-    // NaN marks nulls, as pandas does for float columns (integers are widened to float64).
-    using Out = std::conditional_t<kFloat, T, double>;
-    py::array_t<Out> out(c.length);
-    Out* p = out.mutable_data();
+  if (kFloat) {
+    // NaN marks nulls, as pandas does for float columns.
+    T* v = static_cast<T*>(c.buffer.mutable_data());
+    for (int64_t i = 0; i < n; ++i) {
+      if (c.mask[static_cast<size_t>(i)]) v[i] = std::numeric_limits<T>::quiet_NaN();
+    }
+    return py::make_tuple(name, "numpy", TakeBuffer(c), py::none(), py::none());
+  }
+  if (!options_.masked_nullable) {
+    // Integers with nulls: float64 with NaN (pyarrow's default to_pandas mapping).
+    py::array_t<double> out(n);
+    double* p = out.mutable_data();
+    const T* v = static_cast<const T*>(c.buffer.data());
     {
       py::gil_scoped_release release;
-      for (const auto& a : c.chunks) {
-        const T* v = a->values<T>();
-        for (int64_t i = 0; i < a->length; ++i) {
-          p[i] = a->IsNull(i) ? std::numeric_limits<Out>::quiet_NaN() : static_cast<Out>(v[i]);
-        }
-        p += a->length;
+      for (int64_t i = 0; i < n; ++i) {
+        p[i] = c.mask[static_cast<size_t>(i)] ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(v[i]);
       }
     }
     return py::make_tuple(name, "numpy", out, py::none(), py::none());
   }
-  py::array_t<T> values(c.length);
-  py::array_t<bool> mask(c.length);
-  T* vp = values.mutable_data();
-  bool* mp = mask.mutable_data();
-  {
-    py::gil_scoped_release release;
-    CopyValues<T>(c.chunks, vp);
-    FillMask(c.chunks, mp);
-  }
-  return py::make_tuple(name, "masked", values, mask, py::none());
+  py::array mask = MaskArray(c.mask, n);
+  return py::make_tuple(name, "masked", TakeBuffer(c), mask, py::none());
 }
 
 py::tuple PandasConverter::FinishBool(Column& c) {
   py::str name(c.field->name);
+  if (c.first) {
+    Reserve(c, c.length);
+    CopyChunk(c, *c.first);
+    c.first.reset();
+  }
+  int64_t n = c.filled;
   if (c.null_count > 0 && !options_.masked_nullable) {
-    py::array out(py::dtype("O"), {c.length}, {});
+    py::array out(py::dtype("O"), {n}, {});
     PyObject** p = static_cast<PyObject**>(out.mutable_data());
-    for (const auto& a : c.chunks) {
-      for (int64_t i = 0; i < a->length; ++i) {
-        PyObject* v = a->IsNull(i) ? Py_None : (a->GetBool(i) ? Py_True : Py_False);
-        Py_INCREF(v);
-        Py_XDECREF(*p);  // numpy fills new object arrays with None
-        *p++ = v;
-      }
+    for (int64_t i = 0; i < n; ++i) {
+      PyObject* v = c.mask[static_cast<size_t>(i)] ? Py_None : (static_cast<const uint8_t*>(c.buffer.data())[i] ? Py_True : Py_False);
+      Py_INCREF(v);
+      Py_XDECREF(p[i]);  // numpy fills new object arrays with NULL (or None)
+      p[i] = v;
     }
     return py::make_tuple(name, "numpy", out, py::none(), py::none());
   }
-  py::array_t<bool> values(c.length);
-  bool* vp = values.mutable_data();
-  py::array_t<bool> mask(c.null_count > 0 ? c.length : 0);
-  bool* mp = mask.mutable_data();
-  {
-    py::gil_scoped_release release;
-    bool* out = vp;
-    for (const auto& a : c.chunks) {
-      for (int64_t i = 0; i < a->length; ++i) out[i] = a->GetBool(i);
-      out += a->length;
-    }
-    if (c.null_count > 0) FillMask(c.chunks, mp);
-  }
-  if (c.null_count > 0) return py::make_tuple(name, "masked", values, mask, py::none());
+  py::array values = TakeBuffer(c);
+  if (c.null_count > 0) return py::make_tuple(name, "masked", values, MaskArray(c.mask, n), py::none());
   return py::make_tuple(name, "numpy", values, py::none(), py::none());
 }
 
 py::tuple PandasConverter::FinishTimestamp(Column& c) {
   py::str name(c.field->name);
+  if (c.first) {
+    Reserve(c, c.length);
+    CopyChunk(c, *c.first);
+    c.first.reset();
+  }
   const auto& t = *c.field->type;
+  int64_t n = c.filled;
   int64_t factor = 1000000000 / UnitsPerSecond(t.unit());
-  py::array_t<int64_t> out(c.length);
-  int64_t* p = out.mutable_data();
+  int64_t* v = n > 0 ? static_cast<int64_t*>(c.buffer.mutable_data()) : nullptr;
+  bool has_mask = c.has_mask;
   bool overflow = false;
   {
     py::gil_scoped_release release;
-    for (const auto& a : c.chunks) {
-      const int64_t* v = a->values<int64_t>();
-      bool nulls = a->GetNullCount() > 0;
-      for (int64_t i = 0; i < a->length; ++i) {
-        int64_t ns;
-        if (nulls && a->IsNull(i)) {
-          ns = std::numeric_limits<int64_t>::min();  // NaT
-        } else if (__builtin_mul_overflow(v[i], factor, &ns) || ns == std::numeric_limits<int64_t>::min()) {
-          overflow = true;
-        }
-        p[i] = ns;
+    for (int64_t i = 0; i < n && !overflow; ++i) {
+      int64_t ns;
+      if (has_mask && c.mask[static_cast<size_t>(i)]) continue;
+      overflow = __builtin_mul_overflow(v[i], factor, &ns) || ns == std::numeric_limits<int64_t>::min();
+    }
+    if (!overflow) {
+      for (int64_t i = 0; i < n; ++i) {
+        v[i] = (has_mask && c.mask[static_cast<size_t>(i)]) ? std::numeric_limits<int64_t>::min()  // NaT
+                                                             : v[i] * factor;
       }
-      p += a->length;
     }
   }
   if (overflow) {
     // pandas (1.x) holds nanoseconds in int64: years 1677..2262. Rather than wrap or clip, the
     // column becomes datetime.datetime objects, which hold years 1..9999 exactly (to the us).
-    py::array objs(py::dtype("O"), {c.length}, {});
+    py::array objs(py::dtype("O"), {n}, {});
     PyObject** op = static_cast<PyObject**>(objs.mutable_data());
-    for (const auto& a : c.chunks) {
-      for (int64_t i = 0; i < a->length; ++i) {
-        PyObject* v = ValueToPython(*a, i);
-        Py_XDECREF(*op);
-        *op++ = v;
+    for (int64_t i = 0; i < n; ++i) {
+      PyObject* o;
+      if (has_mask && c.mask[static_cast<size_t>(i)]) {
+        Py_INCREF(Py_None);
+        o = Py_None;
+      } else {
+        o = TimestampToPython(v[i], t);
       }
+      Py_XDECREF(op[i]);
+      op[i] = o;
     }
     return py::make_tuple(name, "numpy", objs, py::none(), py::none());
   }
   py::object tz = t.timezone().empty() ? py::object(py::none()) : py::object(py::str(t.timezone()));
-  return py::make_tuple(name, "datetime", out, py::none(), tz);
+  return py::make_tuple(name, "datetime", TakeBuffer(c), py::none(), tz);
 }
 
 py::tuple PandasConverter::FinishColumn(Column& c) {
@@ -477,10 +553,7 @@ py::tuple PandasConverter::FinishColumn(Column& c) {
 
 py::list PandasConverter::Finish() {
   py::list out;
-  for (auto& c : columns_) {
-    out.append(FinishColumn(c));
-    c.chunks.clear();
-  }
+  for (auto& c : columns_) out.append(FinishColumn(c));
   return out;
 }
 

@@ -16,6 +16,7 @@
 // releases it around bulk copies).
 #pragma once
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
@@ -35,14 +36,19 @@ struct PandasOptions {
 
 class PandasConverter {
  public:
-  PandasConverter(columnar::SchemaPtr schema, PandasOptions options);
+  /// `expected_rows`: an upper bound of the rows to come (0 if unknown), so that columns
+  /// allocate their final room once (untouched room costs address space, not memory).
+  PandasConverter(columnar::SchemaPtr schema, PandasOptions options, int64_t expected_rows = 0);
   ~PandasConverter();
   PandasConverter(const PandasConverter&) = delete;
   PandasConverter& operator=(const PandasConverter&) = delete;
 
-  /// Takes one batch: Python objects are made now for object columns (so that conversion
-  /// overlaps the scan's read-ahead), numeric columns are kept as chunks. Raises ValueError for
-  /// a batch of another schema and Python errors (invalid UTF-8, dates beyond year 9999).
+  /// Takes one batch: numbers are copied into their final buffers and the batch is dropped
+  /// (so the scan reuses its memory), Python objects are made now for object columns (so that
+  /// conversion overlaps the scan's read-ahead). The first batch of a numeric column is kept
+  /// instead, so that a single-chunk column can be handed to numpy without a copy. Raises
+  /// ValueError for a batch of another schema and Python errors (invalid UTF-8, dates beyond
+  /// year 9999).
   void Append(const columnar::RecordBatchPtr& batch);
   /// The columns as described above, in schema order.
   py::list Finish();
@@ -52,11 +58,23 @@ class PandasConverter {
   struct Column {
     columnar::FieldPtr field;
     Kind kind = Kind::kObject;
-    std::vector<columnar::ArrayPtr> chunks;
-    std::vector<PyObject*> objects;  // owned references (kObject, and bools with nulls)
+    int width = 0;                      // bytes per value in `data` (kNumeric, kBool, kTimestamp)
+    columnar::ArrayPtr first;           // the first chunk, not copied yet
+    py::array buffer;                   // the final numpy values (bools as bytes, timestamps raw)
+    int64_t capacity = 0;               // rows `buffer` has room for
+    int64_t filled = 0;                 // rows in `buffer`
+    std::vector<uint8_t> mask;          // 1 at nulls, once has_mask (the first null) is set
+    bool has_mask = false;
+    std::vector<PyObject*> objects;     // owned references (kObject)
     int64_t length = 0;
     int64_t null_count = 0;
   };
+  /// Grows c.buffer to hold `rows` (needs the GIL: numpy allocates it, with huge pages).
+  void Reserve(Column& c, int64_t rows);
+  /// Copies a chunk's values behind the filled rows (room reserved; no GIL needed).
+  void CopyChunk(Column& c, const columnar::ArrayData& a);
+  /// c.buffer cut to the filled rows.
+  py::array TakeBuffer(Column& c);
   py::tuple FinishColumn(Column& c);
   template <typename T>
   py::tuple FinishNumeric(Column& c);
@@ -65,6 +83,7 @@ class PandasConverter {
 
   columnar::SchemaPtr schema_;
   PandasOptions options_;
+  int64_t expected_rows_ = 0;
   std::vector<Column> columns_;
 };
 

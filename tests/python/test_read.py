@@ -186,3 +186,31 @@ def test_gil_released_while_reading(tmp_path):
     # The other thread kept running: no pause anywhere near the length of the read.
     assert len(during) >= 10, (len(during), end - start)
     assert gaps.max() < max(0.5 * (end - start), 0.05), (gaps.max(), end - start)
+
+
+def test_multi_chunk_columns_with_late_nulls(tmp_path):
+    # Three files: the nulls only come with the later chunks, after values were copied.
+    path = str(tmp_path / "chunks")
+    parts = [
+        pd.DataFrame({"i": pd.array([1, 2], dtype="Int64"), "b": pd.array([True, False], dtype="boolean"),
+                      "t": pd.to_datetime(["2020-01-01", "2020-01-02"]).tz_localize("UTC"), "x": [1.0, 2.0]}),
+        pd.DataFrame({"i": pd.array([None, 4], dtype="Int64"), "b": pd.array([None, True], dtype="boolean"),
+                      "t": pd.to_datetime([None, "2020-01-04"]).tz_localize("UTC"), "x": [np.nan, 4.0]}),
+        pd.DataFrame({"i": pd.array([5], dtype="Int64"), "b": pd.array([False], dtype="boolean"),
+                      "t": pd.to_datetime(["2020-01-05"]).tz_localize("UTC"), "x": [5.0]}),
+    ]
+    for i, p in enumerate(parts):
+        write_deltalake(path, p, mode="append")
+    t = DeltaTable(path)
+    df = t.to_pandas().sort_values("x", na_position="first").reset_index(drop=True)
+    assert df["i"].isna().tolist() == [True, False, False, False, False]
+    assert df["i"].dropna().tolist() == [1.0, 2.0, 4.0, 5.0]
+    assert df["b"].tolist() == [None, True, False, True, False]
+    assert df["t"].isna().tolist() == [True, False, False, False, False]
+    assert df["t"][4] == pd.Timestamp("2020-01-05", tz="UTC")
+    m = t.to_pandas(nullable_dtypes=True).sort_values("x", na_position="first").reset_index(drop=True)
+    assert str(m["i"].dtype) == "Int64" and m["i"].isna().tolist() == [True, False, False, False, False]
+    assert m["i"].dropna().tolist() == [1, 2, 4, 5]
+    assert m["b"].isna().tolist() == [True, False, False, False, False]
+    # Multi-chunk numeric columns are copied into one writable array.
+    assert t.to_pandas(columns=["x"])["x"].to_numpy().flags.writeable
