@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -211,6 +212,8 @@ struct Worker::Impl {
   Clock::time_point batch_started;
   Clock::time_point last_cleanup;
   std::string gunzip_buffer;
+  int64_t reseeks = 0;
+  int64_t fault_commit_delay_ms = 0;  // DELTA_INGEST_FAULT_COMMIT_DELAY_MS (tests only)
 
   // ---- Naming ----
   std::string AppId(const PartitionKey& k) const {
@@ -261,7 +264,26 @@ struct Worker::Impl {
     DELTA_ASSIGN_OR_RAISE(s->table, table::Table::Open(s->uri));
     DELTA_ASSIGN_OR_RAISE(auto snap, s->table->GetSnapshot());
     DELTA_RETURN_NOT_OK(AttachSnapshot(s, snap));
-    // Partitions already assigned read their (absent) versions for this table now.
+    // The table did not exist, so no message before the current batch went to it: record that
+    // with txn versions right away, else a restart would see a table without versions and
+    // could not tell it from one that missed messages.
+    auto t = txn::Transaction::Begin(s->snapshot);
+    bool any = false;
+    if (t.ok() && !s->is_dlq) {
+      for (auto& [k, st] : partitions) {
+        if (!st.assigned || s->snapshot->TransactionVersion(AppId(k))) continue;
+        int64_t before = st.batch_first >= 0 ? st.batch_first - 1 : st.position - 1;
+        if (before < 0) continue;
+        (*t)->SetApplicationTransaction(AppId(k), before);
+        any = true;
+      }
+    }
+    if (any) {
+      (*t)->SetOperation("STREAMING UPDATE", {{"outputMode", "\"Append\""}});
+      auto r = (*t)->Commit();
+      if (!r.ok()) Log("warn", "cannot record the start offsets of a new table", JsonField("error", r.status().ToString()));
+      DELTA_ASSIGN_OR_RAISE(s->snapshot, s->table->GetSnapshot());
+    }
     for (auto& [k, st] : partitions) {
       if (st.assigned) s->committed[k] = s->snapshot->TransactionVersion(AppId(k));
     }
@@ -501,28 +523,22 @@ struct Worker::Impl {
   rd_kafka_topic_partition_list_t* SeekList(const std::vector<PartitionKey>& keys) {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(keys.size()));
     for (const auto& k : keys) {
+      // Every existing table gets a txn for each partition in every flush (and a new table one
+      // at creation), so a table without a version never held a message of the partition: the
+      // next offset is the smallest among the tables that have one.
       std::optional<int64_t> next;
-      bool all_have = true;
       for (auto& s : sinks) {
         std::optional<int64_t> v = s.snapshot ? s.snapshot->TransactionVersion(AppId(k)) : std::nullopt;
         s.committed[k] = v;
-        if (!v) {
-          all_have = false;
-        } else if (!next || *v + 1 < *next) {
-          next = *v + 1;
-        }
+        if (v && (!next || *v + 1 < *next)) next = *v + 1;
       }
       if (dlq) dlq->committed[k] = dlq->snapshot ? dlq->snapshot->TransactionVersion(AppId(k)) : std::nullopt;
       int64_t offset;
       auto seek = options.seek_offsets.find(k.second);
-      if (next && all_have) {
+      if (next) {
         offset = *next;
       } else if (seek != options.seek_offsets.end()) {
         offset = seek->second;
-      } else if (next) {
-        // Some tables have the partition, others not (a route that never got a message of
-        // it): start from the beginning; what the others hold is skipped message by message.
-        offset = options.auto_offset_reset == "earliest" ? RD_KAFKA_OFFSET_BEGINNING : *next;
       } else {
         offset = options.auto_offset_reset == "earliest" ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
       }
@@ -560,7 +576,15 @@ struct Worker::Impl {
   }
 
   // Drops everything buffered and seeks all assigned partitions from the tables again.
+  static bool HasNewField(const columnar::Schema& schema, dom::element doc) {
+    for (auto kv : dom::object(doc.get_object().value_unsafe())) {
+      if (schema.GetFieldIndex(std::string(kv.key)) < 0) return true;
+    }
+    return false;
+  }
+
   void DropAndReseek() {
+    ++reseeks;
     DropBatch();
     RefreshSnapshots();
     std::vector<PartitionKey> keys;
@@ -596,6 +620,7 @@ struct Worker::Impl {
   // ---- Messages ----
 
   void Bad(const rd_kafka_message_t* m, const PartitionKey& k, std::string_view payload, const Status& error) {
+    Count(m, k);
     metrics->messages_failed++;
     if (!dlq) {
       Log("warn", "bad message skipped",
@@ -697,6 +722,19 @@ struct Worker::Impl {
     return Status::CommitConflict("cannot evolve the schema after 5 attempts");
   }
 
+  // Makes the message part of the batch: its offset is covered by the batch's txn versions.
+  void Count(const rd_kafka_message_t* m, const PartitionKey& k) {
+    auto& st = partitions[k];
+    st.position = m->offset + 1;
+    if (st.batch_first < 0) st.batch_first = m->offset;
+    st.batch_last = m->offset;
+    if (batch_messages == 0) batch_started = Clock::now();
+    ++batch_messages;
+    batch_bytes += static_cast<int64_t>(m->len);
+    metrics->messages_in++;
+    metrics->bytes_in += static_cast<int64_t>(m->len);
+  }
+
   void HandleMessage(const rd_kafka_message_t* m) {
     const char* topic = rd_kafka_topic_name(m->rkt);
     int ti = TopicIndex(topic);
@@ -713,14 +751,6 @@ struct Worker::Impl {
     }
     // A message from before the position is a fetch that raced a re-seek: not ours to write.
     if (!st.assigned || (st.position >= 0 && m->offset < st.position)) return;
-    st.position = m->offset + 1;
-    if (st.batch_first < 0) st.batch_first = m->offset;
-    st.batch_last = m->offset;
-    if (batch_messages == 0) batch_started = Clock::now();
-    ++batch_messages;
-    batch_bytes += static_cast<int64_t>(m->len);
-    metrics->messages_in++;
-    metrics->bytes_in += static_cast<int64_t>(m->len);
 
     std::string_view payload(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
     std::string_view json = payload;
@@ -770,11 +800,6 @@ struct Worker::Impl {
       auto it = route_index.find(std::string(key));
       if (it != route_index.end()) s = &sinks[it->second];
     }
-    auto c = s->committed.find(k);
-    if (c != s->committed.end() && c->second && m->offset <= *c->second) {
-      metrics->messages_skipped++;
-      return;
-    }
     if (s->rows == nullptr) {
       if (!options.auto_create) {
         Log("error", "the table does not exist (use --auto_create)", JsonField("table", s->uri));
@@ -783,11 +808,19 @@ struct Worker::Impl {
       }
       Status cs = CreateSinkTable(s, SchemaForNewTable(doc));
       if (!cs.ok()) return Bad(m, k, payload, cs);
-    } else if (options.schema_evolution_merge) {
+    } else if (options.schema_evolution_merge && HasNewField(*s->snapshot->schema(), doc)) {
+      // Before the message joins the batch: the flush inside commits the batch built with the
+      // old schema; when that flush lost a race it re-seeked, and this message comes again.
+      int64_t epoch = reseeks;
       Status es = EvolveSchema(s, doc);
       if (!es.ok()) Log("warn", "schema evolution failed", JsonField("error", es.ToString()));
-      // The flush inside may have re-seeked: this message is then read again.
-      if (!partitions[k].assigned || partitions[k].batch_last != m->offset) return;
+      if (epoch != reseeks || !partitions[k].assigned) return;
+    }
+    Count(m, k);
+    auto c = s->committed.find(k);
+    if (c != s->committed.end() && c->second && m->offset <= *c->second) {
+      metrics->messages_skipped++;
+      return;
     }
     Status ast = s->rows->AppendRow(doc, overlay);
     if (!ast.ok()) return Bad(m, k, payload, ast);
@@ -842,6 +875,11 @@ struct Worker::Impl {
     }
     int64_t rows = s->rows_in_batch;
     s->rows_in_batch = 0;
+    if (fault_commit_delay_ms > 0 && !adds.empty()) {
+      // Fault injection for the crash tests: widens the window in which the data files exist
+      // but are not committed, so that kills land there often.
+      std::this_thread::sleep_for(std::chrono::milliseconds(fault_commit_delay_ms));
+    }
     for (int attempt = 0; attempt < 8; ++attempt) {
       auto snap = s->snapshot->Refresh();
       if (!snap.ok()) {
@@ -865,13 +903,24 @@ struct Worker::Impl {
           std::set<std::string> live;
           for (const auto& a : s->snapshot->files()) live.insert(a.path);
           if (live.count(adds[0].path)) {
-            for (const auto& [k, ps] : batch) s->committed[k] = ps->batch_last;
+            for (const auto& [k, ps] : batch) {
+              auto& c = s->committed[k];
+              if (!c || *c < ps->batch_last) c = ps->batch_last;
+            }
             return Outcome::kCommitted;
           }
         }
         delete_adds();
         return Outcome::kLost;
       }
+      // Partitions this table already holds beyond the batch (a replay after a crash between
+      // the commits of two tables) keep their version.
+      std::vector<std::pair<PartitionKey, int64_t>> versions;
+      for (const auto& [k, ps] : batch) {
+        const auto& c = s->committed[k];
+        if (!c || *c < ps->batch_last) versions.emplace_back(k, ps->batch_last);
+      }
+      if (versions.empty() && adds.empty()) return Outcome::kCommitted;
       txn::TransactionOptions to;
       to.checkpoint_on_interval = options.checkpoints;
       to.engine_info = "deltacpp-ingest";
@@ -882,7 +931,7 @@ struct Worker::Impl {
         return Outcome::kLost;
       }
       (*t)->AddFiles(adds);
-      for (const auto& [k, ps] : batch) (*t)->SetApplicationTransaction(AppId(k), ps->batch_last);
+      for (const auto& [k, v] : versions) (*t)->SetApplicationTransaction(AppId(k), v);
       (*t)->SetOperation("STREAMING UPDATE", {{"outputMode", "\"Append\""}, {"epochId", fmt::format("{}", NowMicros())}});
       (*t)->SetOperationMetrics({{"numOutputRows", fmt::format("\"{}\"", rows)}, {"numAddedFiles", fmt::format("\"{}\"", adds.size())}});
       (*t)->SetBlindAppend(true);
@@ -892,7 +941,7 @@ struct Worker::Impl {
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
       if (r.ok() && r->status == txn::CommitStatus::kCommitted) {
         if (r->snapshot) s->snapshot = r->snapshot;
-        for (const auto& [k, ps] : batch) s->committed[k] = ps->batch_last;
+        for (const auto& [k, v] : versions) s->committed[k] = v;
         metrics->commits++;
         metrics->rows_written += rows;
         Log("info", "committed",
@@ -1064,6 +1113,9 @@ Result<std::unique_ptr<Worker>> Worker::Make(IngestOptions options) {
     impl.dlq.emplace();
     impl.dlq->uri = *options.dlq_table_uri;
     impl.dlq->is_dlq = true;
+  }
+  if (const char* delay = std::getenv("DELTA_INGEST_FAULT_COMMIT_DELAY_MS")) {
+    impl.fault_commit_delay_ms = std::max(0LL, std::atoll(delay));
   }
   impl.worker_id = ops::RandomUuid();
   impl.options = std::move(options);
