@@ -72,7 +72,10 @@ int main(int argc, char** argv) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err, sizeof(err)) ||
       rd_kafka_conf_set(conf, "enable.idempotence", "true", err, sizeof(err)) ||
-      rd_kafka_conf_set(conf, "linger.ms", "5", err, sizeof(err))) {
+      rd_kafka_conf_set(conf, "linger.ms", "50", err, sizeof(err)) ||
+      // Large message sets: the mock broker keeps a bounded number of them per partition.
+      rd_kafka_conf_set(conf, "batch.num.messages", "100000", err, sizeof(err)) ||
+      rd_kafka_conf_set(conf, "batch.size", "8000000", err, sizeof(err))) {
     std::fprintf(stderr, "json_producer: %s\n", err);
     return 2;
   }

@@ -204,6 +204,7 @@ struct Worker::Impl {
   rd_kafka_t* rk = nullptr;
   std::map<PartitionKey, PartitionState> partitions;
   std::map<PartitionKey, int64_t> start_watermarks;  // run-once targets
+  std::map<PartitionKey, int64_t> start_low_watermarks;
   dom::parser parser;
   dom::parser dlq_parser;
   std::vector<Value> values;
@@ -430,7 +431,6 @@ struct Worker::Impl {
     if (st.ok()) st = set("enable.auto.commit", "false");
     if (st.ok()) st = set("enable.auto.offset.store", "false");
     if (st.ok()) st = set("auto.offset.reset", options.auto_offset_reset);
-    if (st.ok()) st = set("enable.partition.eof", "true");
     for (const auto& [k, v] : options.kafka_settings) {
       if (st.ok()) st = set(k, v);
     }
@@ -479,6 +479,7 @@ struct Worker::Impl {
                                              rd_kafka_err2str(e)));
         }
         start_watermarks[{static_cast<int>(ti), p}] = hi;
+        start_low_watermarks[{static_cast<int>(ti), p}] = lo;
       }
       rd_kafka_metadata_destroy(md);
     }
@@ -742,7 +743,8 @@ struct Worker::Impl {
     PartitionKey k{ti, m->partition};
     auto& st = partitions[k];
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      if (st.assigned) st.position = std::max(st.position, m->offset);
+      // Not a position: the fetcher reports EOF when *it* reached the end, which can be before
+      // the prefetched messages are handed out.
       return;
     }
     if (m->err) {
@@ -1036,6 +1038,9 @@ struct Worker::Impl {
       any = true;
       auto w = start_watermarks.find(k);
       int64_t target = w == start_watermarks.end() ? 0 : w->second;
+      auto lo = start_low_watermarks.find(k);
+      bool empty = lo != start_low_watermarks.end() && lo->second >= target;
+      if (empty) continue;  // nothing to read at start (new or fully expired partition)
       if (st.position < 0 || st.position < target) return false;
     }
     return any;
