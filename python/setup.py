@@ -50,6 +50,11 @@ class CMakeBuild(build_ext):
         built = glob.glob(os.path.join(build_dir, "python", "deltacpp", "_native*.so"))
         if not built:
             raise RuntimeError("the CMake build produced no _native module in %s" % build_dir)
+        # A module with unresolved symbols links fine (Python extensions may leave symbols to
+        # the interpreter) and fails only at import: load it once here to fail the build instead.
+        check = ("import importlib.util as u; s = u.spec_from_file_location('_native', %r); "
+                 "u.module_from_spec(s)" % built[0])
+        subprocess.check_call([sys.executable, "-c", check])
         dest = self.get_ext_fullpath(ext.name)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.copyfile(built[0], dest)

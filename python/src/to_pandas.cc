@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -60,6 +61,60 @@ PyObject* MakeStr(const char* p, size_t n) {
   }
   return Checked(PyUnicode_DecodeUTF8(p, static_cast<Py_ssize_t>(n), "strict"));
 }
+
+}  // namespace
+
+// Repeated short ASCII strings (categories, codes, names: common in tables) share one str
+// object while they repeat often enough: a direct-mapped cache keyed by a hash of the bytes turns an allocation (and,
+// with fresh memory, page faults) into a hash, a compare and an INCREF. Sharing is invisible
+// to Python code (str is immutable), as with pandas' own object columns.
+class StrCache {
+ public:
+  static constexpr size_t kSlots = size_t{1} << 16;
+  static constexpr size_t kMaxLength = 64;
+  /// Lookups per verdict: the cache stays on while at least a quarter of them hit.
+  static constexpr int64_t kWindow = 1 << 16;
+  ~StrCache() {
+    for (PyObject* o : slots_) Py_XDECREF(o);
+  }
+  PyObject* Get(const char* p, size_t n) {
+    if (disabled_ || n > kMaxLength) return MakeStr(p, n);
+    if (slots_.empty()) slots_.assign(kSlots, nullptr);
+    if (++lookups_ == kWindow) {
+      // Mostly distinct values (ids, free text): the cache only costs, so it is dropped.
+      if (hits_ * 4 < lookups_) {
+        disabled_ = true;
+        for (PyObject*& slot : slots_) Py_CLEAR(slot);
+        slots_ = {};
+        return MakeStr(p, n);
+      }
+      lookups_ = hits_ = 0;
+    }
+    size_t h = std::hash<std::string_view>{}(std::string_view(p, n)) & (kSlots - 1);
+    PyObject* o = slots_[h];
+    if (o != nullptr && static_cast<size_t>(PyUnicode_GET_LENGTH(o)) == n &&
+        std::memcmp(PyUnicode_1BYTE_DATA(o), p, n) == 0) {
+      ++hits_;
+      Py_INCREF(o);
+      return o;
+    }
+    PyObject* made = MakeStr(p, n);
+    if (PyUnicode_IS_ASCII(made)) {  // only ASCII: its length in characters is its byte length
+      Py_XDECREF(o);
+      Py_INCREF(made);
+      slots_[h] = made;
+    }
+    return made;
+  }
+
+ private:
+  std::vector<PyObject*> slots_;
+  int64_t lookups_ = 0;
+  int64_t hits_ = 0;
+  bool disabled_ = false;
+};
+
+namespace {
 
 PyObject* DecimalClass() {
   static PyObject* cls = nullptr;  // one reference kept for the life of the process
@@ -375,6 +430,7 @@ void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
     }
     TypeId id = a->type->id();
     if (id == TypeId::kString || id == TypeId::kLargeString) {
+      if (!c.strings) c.strings = std::make_shared<StrCache>();
       // The hot path of object columns: no per-value dispatch.
       for (int64_t i = 0; i < n; ++i) {
         if (a->IsNull(i)) {
@@ -382,7 +438,7 @@ void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
           c.objects.push_back(Py_None);
         } else {
           std::string_view v = a->GetView(i);
-          c.objects.push_back(MakeStr(v.data(), v.size()));
+          c.objects.push_back(c.strings->Get(v.data(), v.size()));
         }
       }
     } else {

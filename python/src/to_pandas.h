@@ -20,6 +20,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "delta/columnar/array.h"
@@ -27,6 +28,8 @@
 namespace delta::python {
 
 namespace py = pybind11;
+
+class StrCache;
 
 struct PandasOptions {
   /// Integers and bools with nulls as values + mask (pandas Int64/boolean) instead of float64
@@ -66,6 +69,7 @@ class PandasConverter {
     std::vector<uint8_t> mask;          // 1 at nulls, once has_mask (the first null) is set
     bool has_mask = false;
     std::vector<PyObject*> objects;     // owned references (kObject)
+    std::shared_ptr<StrCache> strings;  // string columns: shared repeated values
     int64_t length = 0;
     int64_t null_count = 0;
   };

@@ -214,3 +214,18 @@ def test_multi_chunk_columns_with_late_nulls(tmp_path):
     assert m["b"].isna().tolist() == [True, False, False, False, False]
     # Multi-chunk numeric columns are copied into one writable array.
     assert t.to_pandas(columns=["x"])["x"].to_numpy().flags.writeable
+
+
+def test_repeated_strings_share_objects_and_stay_exact(tmp_path):
+    path = str(tmp_path / "strs")
+    rng = np.random.default_rng(7)
+    vocab = ["c%d" % i for i in range(300)] + ["ü%d" % i for i in range(50)] + ["x" * 100, ""]
+    values = [vocab[i] for i in rng.integers(0, len(vocab), 200_000)]
+    values[5] = None
+    uniq = ["u%07d" % i for i in range(100_000)]  # far more distinct values than cache slots
+    write_deltalake(path, pd.DataFrame({"s": values, "u": uniq * 2}))
+    df = DeltaTable(path).to_pandas()
+    assert df["s"].tolist() == values
+    assert df["u"].tolist() == uniq * 2
+    same = [i for i, v in enumerate(values) if v == "c1"]
+    assert df["s"][same[0]] is df["s"][same[1]]  # one str object for a repeated value
