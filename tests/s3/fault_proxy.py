@@ -11,6 +11,7 @@ configurable probability it injects one of these faults instead:
   slowdown_503  answer 503 SlowDown without forwarding
   stall         forward, send the response head and half the body, then go silent
   truncate      forward, send the response head and half the body, then close
+  wrong_region  answer 301 PermanentRedirect with x-amz-bucket-region: eu-west-1
 
 It also counts forwarded requests by method and kind (for the request-count benchmark).
 
@@ -117,6 +118,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._reset()
         if fault == "error_500":
             return self._send(500, b"<Error><Code>InternalError</Code><Message>injected</Message></Error>")
+        if fault == "wrong_region":
+            return self._send(301, b"<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to "
+                                   b"access must be addressed using the specified endpoint.</Message></Error>",
+                              [("x-amz-bucket-region", "eu-west-1")])
         if fault == "slowdown_503":
             return self._send(503, b"<Error><Code>SlowDown</Code><Message>injected</Message></Error>")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}

@@ -63,8 +63,16 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION || true
 export DELTA_S3_BACKOFF_BASE_MS=20
 failed=0
 
+# A proxy that answers everything with 301 PermanentRedirect (bucket in another region).
+region_port="$(free_port)"
+python3 "$here/fault_proxy.py" --port "$region_port" --upstream "127.0.0.1:$port" >"$work/region-proxy.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$region_port/__proxy/stats" && break; sleep 0.1; done
+curl -s -o /dev/null -X POST -d '{"rate": 1.0, "faults": ["wrong_region"]}' "http://127.0.0.1:$region_port/__proxy/config"
+
 echo "-- S3 store contract against moto ($endpoint)"
 if ! DELTA_S3_TEST_ENDPOINT="$endpoint" DELTA_S3_TEST_AUTH_ENDPOINT="http://127.0.0.1:$auth_port" \
+    DELTA_S3_TEST_WRONG_REGION_ENDPOINT="http://127.0.0.1:$region_port" \
     "$itest" --gtest_brief=1 2>&1 | tail -n 30; then
   failed=1
 fi

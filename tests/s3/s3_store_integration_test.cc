@@ -401,6 +401,26 @@ TEST_F(S3StoreTest, DynamoDbCoordinatorRecoversAnUncopiedCommit) {
   ASSERT_OK(dyn->PutIfAbsent("t/_delta_log/00000000000000000002.json", Bytes("v2")));
 }
 
+// A proxy answering every request with 301 PermanentRedirect (the bucket is in eu-west-1).
+TEST_F(S3StoreTest, WrongRegionIsAClearErrorWithoutRetries) {
+  const char* proxy = std::getenv("DELTA_S3_TEST_WRONG_REGION_ENDPOINT");
+  if (proxy == nullptr) GTEST_SKIP() << "DELTA_S3_TEST_WRONG_REGION_ENDPOINT not set";
+  storage::StorageOptions o = BaseOptions(proxy);
+  auto c = LoadS3Config("bucket", o);
+  ASSERT_OK(c.status());
+  auto s = MakeS3Store(*c);
+  auto list = s->List("t/_delta_log/");
+  ASSERT_RAISES(IOError, list);
+  EXPECT_NE(list.status().message().find("eu-west-1"), std::string::npos) << list.status().ToString();
+  EXPECT_NE(list.status().message().find("AWS_REGION"), std::string::npos) << list.status().ToString();
+  EXPECT_NE(list.status().message().find("bucket 'bucket'"), std::string::npos) << list.status().ToString();
+  auto head = s->Head("t/_delta_log/00000000000000000000.json");
+  ASSERT_RAISES(IOError, head);
+  EXPECT_NE(head.status().message().find("eu-west-1"), std::string::npos) << head.status().ToString();
+  EXPECT_NE(head.status().message().find("t/_delta_log/00000000000000000000.json"), std::string::npos);
+  EXPECT_EQ(s->http().total_requests(), 2);
+}
+
 // Credentials checked by a second moto server with authentication enabled.
 TEST_F(S3StoreTest, BadCredentialsAreAClearFastError) {
   const char* auth = std::getenv("DELTA_S3_TEST_AUTH_ENDPOINT");
