@@ -214,6 +214,7 @@ struct Worker::Impl {
   Clock::time_point last_cleanup;
   std::string gunzip_buffer;
   int64_t reseeks = 0;
+  Status fatal;  // why the worker stopped on its own (returned by Run)
   int64_t fault_commit_delay_ms = 0;  // DELTA_INGEST_FAULT_COMMIT_DELAY_MS (tests only)
 
   // ---- Naming ----
@@ -804,7 +805,7 @@ struct Worker::Impl {
     }
     if (s->rows == nullptr) {
       if (!options.auto_create) {
-        Log("error", "the table does not exist (use --auto_create)", JsonField("table", s->uri));
+        fatal = Status::NotFound(fmt::format("table {} does not exist (use --auto_create)", s->uri));
         owner->RequestStop();
         return;
       }
@@ -1085,6 +1086,10 @@ struct Worker::Impl {
     CleanupAll();
     for (auto& s : sinks) ReleaseLock(&s);
     if (dlq) ReleaseLock(&*dlq);
+    if (!fatal.ok()) {
+      metrics->healthy = false;
+      return fatal;
+    }
     Log("info", "stopped",
         fmt::format("\"messages\":{},\"rows\":{},\"failed\":{},\"commits\":{}", metrics->messages_in.load(),
                     metrics->rows_written.load(), metrics->messages_failed.load(), metrics->commits.load()));
