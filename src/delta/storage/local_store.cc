@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "delta/util/macros.h"
+#include "delta/util/thread_pool.h"
 
 namespace delta::storage {
 
@@ -51,11 +54,10 @@ std::string TempPathFor(const std::string& path) {
   return fmt::format("{}.{}{}{:016x}", path.substr(0, slash + 1), path.substr(slash + 1), kTmpMarker, rng());
 }
 
-// fsync(2) of a file or directory by name. Durability (docs/protocol-coverage.md "commits"): a
-// file's bytes are synced before it is linked / renamed into view, and the directory holding the
-// new name is synced afterwards, so a commit that became visible survives a power loss together
-// with the data files it references. EINVAL / ENOTSUP (filesystems that cannot sync a directory)
-// are not errors.
+// Durability (docs/protocol-coverage.md "commits"): a log file's bytes, and the bytes and
+// directory entries of every data file it references, are synced before it is linked / renamed
+// into view, and the log directory is synced afterwards, so a commit that became visible survives
+// a power loss together with the data files it references.
 // DELTA_LOCAL_FSYNC=off (or 0 / false) turns every fsync of this store off: a process crash still
 // loses nothing (the page cache survives it), only an operating system crash or power loss can.
 bool FsyncEnabled() {
@@ -68,14 +70,26 @@ bool FsyncEnabled() {
   return enabled;
 }
 
+// fsync(2) (directories) or fdatasync(2) (files: their size is part of the data it syncs, other
+// metadata such as times is not needed to read them back) of a path. EINVAL / ENOTSUP
+// (filesystems that cannot sync a directory) are not errors.
+Status SyncFd(int fd, const std::string& path, bool directory) {
+  const int rc = directory ? ::fsync(fd) : ::fdatasync(fd);
+  if (rc != 0 && errno != EINVAL && errno != ENOTSUP) {
+    return Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+  }
+  return Status::OK();
+}
+
 Status SyncPath(const std::string& path, bool directory) {
   if (!FsyncEnabled()) return Status::OK();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
-  if (fd < 0) return Status::IOError(fmt::format("cannot open {} to sync it: {}", path, Errno(errno)));
-  Status st;
-  if (::fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
-    st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
+  if (fd < 0) {
+    // A data file deleted (aborted write) before its deferred sync: nothing left to make durable.
+    if (errno == ENOENT && !directory) return Status::OK();
+    return Status::IOError(fmt::format("cannot open {} to sync it: {}", path, Errno(errno)));
   }
+  Status st = SyncFd(fd, path, directory);
   ::close(fd);
   return st;
 }
@@ -84,6 +98,86 @@ std::string ParentDir(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
 }
+
+// The directory whose writes a commit (or a _last_checkpoint) publishes: the table root for a
+// key inside "<root>/_delta_log/", otherwise the key's own directory. With a trailing '/'.
+std::string PublishRootOf(const std::string& path) {
+  constexpr std::string_view kLog = "/_delta_log/";
+  size_t p = path.rfind(kLog);
+  if (p != std::string::npos) return path.substr(0, p + 1);
+  return ParentDir(path) + "/";
+}
+
+bool InLogDir(const std::string& path) { return path.find("/_delta_log/") != std::string::npos; }
+
+// Deferred durability. A data file is only reachable through a commit that references it, so its
+// bytes and its directory entry need to be durable before that commit is linked into the log, not
+// when the file is closed. Closing a data file therefore starts write-back (sync_file_range) and
+// records the file and its directory here; the next Put / PutIfAbsent under the same table root
+// syncs every recorded path under it concurrently with the new log file's own sync, each
+// directory once however many files were added to it, and only then links the log file. Paths
+// stay recorded until a sync of them succeeded, so a concurrent commit never skips a path another
+// thread is still syncing. Directories created for a write are recorded by their parent.
+class PendingSyncs {
+ public:
+  static PendingSyncs& Get() {
+    static PendingSyncs* instance = new PendingSyncs();  // never destroyed: used at exit too
+    return *instance;
+  }
+
+  void Add(const std::string& path, bool directory) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.emplace(path, directory);
+  }
+
+  void Remove(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.erase(path);
+  }
+
+  // Syncs every recorded path below `root` (and every recorded directory above it, created for a
+  // table root that did not exist) together with `extra_fd` (a new log file, or -1), all at once.
+  Status Flush(const std::string& root, int extra_fd, const std::string& extra_path) {
+    std::vector<std::pair<std::string, bool>> todo;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto it = paths_.lower_bound(root); it != paths_.end() && it->first.starts_with(root); ++it) {
+        todo.emplace_back(it->first, it->second);
+      }
+      // The root itself (its new entries) and the directories above it (created for it).
+      std::string up = root.size() > 1 ? root.substr(0, root.size() - 1) : root;
+      while (true) {
+        auto it = paths_.find(up);
+        if (it != paths_.end()) todo.emplace_back(it->first, it->second);
+        if (up == "/" || up.empty()) break;
+        up = ParentDir(up);
+      }
+    }
+    const int64_t n = static_cast<int64_t>(todo.size()) + (extra_fd >= 0 ? 1 : 0);
+    if (n == 0) return Status::OK();
+    auto one = [&](int64_t i) -> Status {
+      if (i == static_cast<int64_t>(todo.size())) return SyncFd(extra_fd, extra_path, false);
+      return SyncPath(todo[static_cast<size_t>(i)].first, todo[static_cast<size_t>(i)].second);
+    };
+    Status st;
+    if (n == 1) {
+      st = one(0);
+    } else {
+      // Concurrent syncs of one filesystem share journal commits: n syncs cost about one.
+      st = pool_.ParallelFor(n, one);
+    }
+    DELTA_RETURN_NOT_OK(st);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [path, dir] : todo) paths_.erase(path);
+    return Status::OK();
+  }
+
+ private:
+  PendingSyncs() : pool_(8) {}
+  std::mutex mu_;
+  std::map<std::string, bool> paths_;  // path -> is a directory
+  ThreadPool pool_;                    // blocking syscalls only, never CPU work
+};
 
 // mkdir -p of the directory containing `path`.
 Status CreateParentDirs(const std::string& path) {
@@ -101,8 +195,10 @@ Status CreateParentDirs(const std::string& path) {
     return Status::IOError(fmt::format("cannot create directory {}: {}", dir, Errno(errno)));
   }
   // A new directory (a partition, _delta_log) must itself be durable in its parent before files
-  // in it are referenced by a commit.
-  return SyncPath(ParentDir(dir), true);
+  // in it are referenced by a commit: recorded, synced with the commit (directories that already
+  // existed are never synced for this).
+  if (FsyncEnabled()) PendingSyncs::Get().Add(ParentDir(dir), true);
+  return Status::OK();
 }
 
 Status WriteAllFd(int fd, const std::string& path, const uint8_t* p, size_t n) {
@@ -118,16 +214,15 @@ Status WriteAllFd(int fd, const std::string& path, const uint8_t* p, size_t n) {
   return Status::OK();
 }
 
-// Writes `data` to a new temporary file next to `path` and returns its name.
+// Writes `data` to a new temporary file next to `path` and returns its name. The file's bytes
+// and every pending write under `path`'s publish root are durable when it returns.
 Result<std::string> WriteTemp(const std::string& path, std::span<const uint8_t> data) {
   DELTA_RETURN_NOT_OK(CreateParentDirs(path));
   std::string tmp = TempPathFor(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, Errno(errno)));
   Status st = WriteAllFd(fd, tmp, data.data(), data.size());
-  if (st.ok() && FsyncEnabled() && ::fsync(fd) != 0) {
-    st = Status::IOError(fmt::format("cannot sync {}: {}", tmp, Errno(errno)));
-  }
+  if (st.ok() && FsyncEnabled()) st = PendingSyncs::Get().Flush(PublishRootOf(path), fd, tmp);
   if (::close(fd) != 0 && st.ok()) st = Status::IOError(fmt::format("cannot close {}: {}", tmp, Errno(errno)));
   if (!st.ok()) {
     ::unlink(tmp.c_str());
@@ -136,23 +231,21 @@ Result<std::string> WriteTemp(const std::string& path, std::span<const uint8_t> 
   return tmp;
 }
 
-Status RenameInto(const std::string& tmp, const std::string& path) {
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return Status::IOError(fmt::format("cannot rename {} to {}: {}", tmp, path, Errno(err)));
-  }
-  return SyncPath(ParentDir(path), true);
-}
-
-// Streams into a temporary file; Close() renames it over the target.
+// Streams into a temporary file through one descriptor with its own buffer; Close() renames it
+// over the target. Files in a _delta_log directory (checkpoints: readers find them by listing)
+// are synced before the rename; other files (data files, reachable only through a commit) start
+// write-back at Close and are synced by the commit that publishes them (PendingSyncs).
 class LocalWriteStream final : public io::OutputStream {
  public:
-  LocalWriteStream(std::string path, std::string tmp, io::OutputStreamPtr inner)
-      : path_(std::move(path)), tmp_(std::move(tmp)), inner_(std::move(inner)) {}
+  static constexpr size_t kBufferSize = 1 << 20;
+
+  LocalWriteStream(std::string path, std::string tmp, int fd)
+      : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {
+    buffer_.reserve(kBufferSize);
+  }
   ~LocalWriteStream() override {
     if (!closed_) {
-      (void)inner_->Close();
+      ::close(fd_);
       ::unlink(tmp_.c_str());
     }
   }
@@ -160,25 +253,64 @@ class LocalWriteStream final : public io::OutputStream {
   using io::OutputStream::Write;
   Status Write(const void* data, int64_t n) override {
     if (closed_) return Status::IOError(fmt::format("write to closed stream {}", path_));
-    return inner_->Write(data, n);
+    if (n < 0) return Status::InvalidArgument(fmt::format("negative write of {} bytes to {}", n, path_));
+    const auto* p = static_cast<const uint8_t*>(data);
+    const size_t len = static_cast<size_t>(n);
+    position_ += n;
+    if (buffer_.size() + len <= kBufferSize) {
+      buffer_.insert(buffer_.end(), p, p + len);
+      return Status::OK();
+    }
+    DELTA_RETURN_NOT_OK(FlushBuffer());
+    if (len >= kBufferSize) return WriteAllFd(fd_, tmp_, p, len);
+    buffer_.insert(buffer_.end(), p, p + len);
+    return Status::OK();
   }
-  int64_t Tell() const override { return inner_->Tell(); }
+  int64_t Tell() const override { return position_; }
   Status Close() override {
     if (closed_) return Status::OK();
     closed_ = true;
-    Status st = inner_->Close();
-    if (st.ok()) st = SyncPath(tmp_, false);  // the bytes are durable before the name appears
+    Status st = FlushBuffer();
+    const bool fsync = FsyncEnabled();
+    const bool log_file = InLogDir(path_);
+    if (st.ok() && fsync) {
+      if (log_file) {
+        st = SyncFd(fd_, tmp_, false);  // the bytes are durable before the name appears
+      } else {
+        // Start write-back now so that the commit's fdatasync has little left to wait for.
+        (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+      }
+    }
+    if (::close(fd_) != 0 && st.ok()) st = Status::IOError(fmt::format("cannot close {}: {}", tmp_, Errno(errno)));
     if (!st.ok()) {
       ::unlink(tmp_.c_str());
       return st;
     }
-    return RenameInto(tmp_, path_);
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp_.c_str());
+      return Status::IOError(fmt::format("cannot rename {} to {}: {}", tmp_, path_, Errno(err)));
+    }
+    if (fsync) {
+      if (!log_file) PendingSyncs::Get().Add(path_, false);
+      PendingSyncs::Get().Add(ParentDir(path_), true);
+    }
+    return Status::OK();
   }
 
  private:
+  Status FlushBuffer() {
+    if (buffer_.empty()) return Status::OK();
+    Status st = WriteAllFd(fd_, tmp_, buffer_.data(), buffer_.size());
+    buffer_.clear();
+    return st;
+  }
+
   std::string path_;
   std::string tmp_;
-  io::OutputStreamPtr inner_;
+  int fd_;
+  std::vector<uint8_t> buffer_;
+  int64_t position_ = 0;
   bool closed_ = false;
 };
 
@@ -229,7 +361,12 @@ class LocalObjectStore final : public ObjectStore {
     DELTA_RETURN_NOT_OK(ValidateKey(key));
     std::string path = PathOf(key);
     DELTA_ASSIGN_OR_RAISE(std::string tmp, WriteTemp(path, data));
-    return RenameInto(tmp, path);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      return Status::IOError(fmt::format("cannot rename {} to {}: {}", tmp, path, Errno(err)));
+    }
+    return SyncLogDir(path);
   }
 
   Status PutIfAbsent(std::string_view key, std::span<const uint8_t> data) override {
@@ -241,7 +378,7 @@ class LocalObjectStore final : public ObjectStore {
     int rc = ::link(tmp.c_str(), path.c_str());
     int err = errno;
     ::unlink(tmp.c_str());
-    if (rc == 0) return SyncPath(ParentDir(path), true);
+    if (rc == 0) return SyncLogDir(path);
     if (err == EEXIST) return Status::AlreadyExists(fmt::format("{} already exists", path));
     if (err == EPERM || err == ENOTSUP || err == ENOSYS || err == EXDEV) {
       // Filesystems without hard links: O_EXCL still guarantees a single winner, though a reader
@@ -257,6 +394,7 @@ class LocalObjectStore final : public ObjectStore {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
       return Status::IOError(fmt::format("cannot delete {}: {}", path, Errno(errno)));
     }
+    if (FsyncEnabled()) PendingSyncs::Get().Remove(path);
     return Status::OK();
   }
 
@@ -270,26 +408,34 @@ class LocalObjectStore final : public ObjectStore {
     std::string path = PathOf(key);
     DELTA_RETURN_NOT_OK(CreateParentDirs(path));
     std::string tmp = TempPathFor(path);
-    DELTA_ASSIGN_OR_RAISE(auto inner, io::OpenLocalOutput(tmp));
-    return std::unique_ptr<io::OutputStream>(
-        std::make_unique<LocalWriteStream>(std::move(path), std::move(tmp), std::move(inner)));
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, Errno(errno)));
+    return std::unique_ptr<io::OutputStream>(std::make_unique<LocalWriteStream>(std::move(path), std::move(tmp), fd));
   }
 
   std::string base_uri() const override { return "file:///"; }
 
  private:
+  // fsync of the directory that received a new log-visible name (it is not pending any more).
+  static Status SyncLogDir(const std::string& path) {
+    if (!FsyncEnabled()) return Status::OK();
+    const std::string dir = ParentDir(path);
+    DELTA_RETURN_NOT_OK(SyncPath(dir, true));
+    PendingSyncs::Get().Remove(dir);
+    return Status::OK();
+  }
+
   static Status ExclusiveCreate(const std::string& path, std::span<const uint8_t> data) {
+    if (FsyncEnabled()) DELTA_RETURN_NOT_OK(PendingSyncs::Get().Flush(PublishRootOf(path), -1, std::string()));
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
       if (errno == EEXIST) return Status::AlreadyExists(fmt::format("{} already exists", path));
       return Status::IOError(fmt::format("cannot create {}: {}", path, Errno(errno)));
     }
     Status st = WriteAllFd(fd, path, data.data(), data.size());
-    if (st.ok() && FsyncEnabled() && ::fsync(fd) != 0) {
-      st = Status::IOError(fmt::format("cannot sync {}: {}", path, Errno(errno)));
-    }
+    if (st.ok() && FsyncEnabled()) st = SyncFd(fd, path, false);
     ::close(fd);
-    if (st.ok()) st = SyncPath(ParentDir(path), true);
+    if (st.ok()) st = SyncLogDir(path);
     return st;
   }
 
@@ -396,6 +542,13 @@ Status RemoveStaleIn(const std::string& dir_path, int64_t older_than_ms, bool re
 }
 
 }  // namespace
+
+Status SyncLocalWrites(std::string_view key_prefix) {
+  if (!FsyncEnabled()) return Status::OK();
+  std::string root = PathOf(key_prefix);
+  if (root.back() != '/') root.push_back('/');
+  return PendingSyncs::Get().Flush(root, -1, std::string());
+}
 
 Result<int64_t> RemoveStaleTempFiles(std::string_view dir_key, int64_t older_than_ms, bool recursive) {
   std::string path = PathOf(dir_key);

@@ -173,6 +173,59 @@ TEST_P(StoreContractTest, OpenReadAndOpenWrite) {
   EXPECT_EQ(Keys(list), std::vector<std::string>{K("data/x.parquet")});
 }
 
+// Local store: the buffered write stream keeps bytes in order across its buffer boundary and
+// writes larger than the buffer; data files whose sync was deferred to the commit may be deleted
+// (aborted writes) or written from many threads while commits run.
+TEST(LocalStoreDurability, DeferredSyncsAndBufferedStream) {
+  char tmpl[] = "/tmp/delta-storage-sync-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  auto store = LocalStore();
+  const std::string root = dir.substr(1) + "/t";
+  std::string expect;
+  {
+    ASSERT_OK_AND_ASSIGN(auto out, store->OpenWrite(root + "/p=1/big.parquet"));
+    for (int i = 0; i < 40; ++i) {
+      std::string piece(static_cast<size_t>(1000 + i * 97'003), static_cast<char>('a' + i % 26));
+      ASSERT_OK(out->Write(piece));
+      expect += piece;
+    }
+    EXPECT_EQ(out->Tell(), static_cast<int64_t>(expect.size()));
+    ASSERT_OK(out->Close());
+  }
+  ASSERT_OK_AND_ASSIGN(auto got, store->Get(root + "/p=1/big.parquet"));
+  ASSERT_EQ(got->size(), static_cast<int64_t>(expect.size()));
+  EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(got->data()), expect.size()), expect);
+
+  // A data file deleted before the commit does not fail the commit's sync.
+  ASSERT_OK_AND_ASSIGN(auto gone, store->OpenWrite(root + "/p=2/gone.parquet"));
+  ASSERT_OK(gone->Write("x"));
+  ASSERT_OK(gone->Close());
+  ASSERT_EQ(::unlink(("/" + root + "/p=2/gone.parquet").c_str()), 0);
+  ASSERT_OK(store->PutIfAbsent(root + "/_delta_log/00000000000000000000.json", Bytes("{}")));
+
+  // Writers in threads, each writing files then committing its own version.
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto out = store->OpenWrite(root + "/p=" + std::to_string(t) + "/f" + std::to_string(i) + ".parquet");
+        if (!out.ok() || !(*out)->Write("data").ok() || !(*out)->Close().ok()) ++failures;
+        char name[64];
+        std::snprintf(name, sizeof(name), "/_delta_log/%020d.json", 1 + t * 5 + i);
+        if (!store->PutIfAbsent(root + name, Bytes("{}")).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_OK_AND_ASSIGN(auto log, store->List(root + "/_delta_log/"));
+  EXPECT_EQ(log.size(), 41u);
+  ASSERT_OK(SyncLocalWrites(root));
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
 TEST_P(StoreContractTest, RejectsMalformedKeys) {
   ASSERT_RAISES(InvalidArgument, store_->Put(K("../escape"), Bytes("x")));
   ASSERT_RAISES(InvalidArgument, store_->Put("/abs", Bytes("x")));
