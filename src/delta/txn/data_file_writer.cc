@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +24,7 @@
 #include "delta/txn/stats_collector.h"
 #include "delta/util/bit_util.h"
 #include "delta/util/macros.h"
+#include "delta/util/thread_pool.h"
 
 namespace delta::txn {
 
@@ -691,6 +695,13 @@ class DataFileWriterImpl final : public DataFileWriter {
     protocol::PartitionValues values;
     std::unique_ptr<StatsCollector> stats;
     std::unique_ptr<OpenFile> file;
+    int64_t files_opened = 0;  // orders this partition's add actions
+  };
+
+  // One partition's rows of the current input batch.
+  struct Slice {
+    Partition* p;
+    uint32_t group;
   };
 
   DataFileWriterImpl(storage::Location root, SchemaPtr logical, DataWriteOptions options)
@@ -734,6 +745,12 @@ class DataFileWriterImpl final : public DataFileWriter {
     (void)probe;
     props_ = options_.parquet;
     props_.num_threads = std::max(1, options_.num_threads);
+    if (!partition_idx_.empty() && props_.num_threads > 1) {
+      // Partitioned: the threads encode different partitions' files (whole files, less
+      // coordination than column chunks); each file is encoded by one thread.
+      parallel_ = true;
+      props_.num_threads = 1;
+    }
     // Row groups no larger than a file, so that files can roll at the target size.
     props_.max_row_group_bytes = std::max<int64_t>(1, std::min(props_.max_row_group_bytes, options_.target_file_size));
     chunk_rows_ = std::max<int64_t>(1, std::min<int64_t>(props_.max_row_group_rows, 1 << 16));
@@ -754,17 +771,33 @@ class DataFileWriterImpl final : public DataFileWriter {
   Result<std::vector<protocol::Add>> Finish() override {
     if (finished_) return Status::InvalidArgument("DataFileWriter: Finish called twice or after Abort");
     DELTA_RETURN_NOT_OK(error_);
+    std::vector<Partition*> open;
     for (auto& [dir, p] : partitions_) {
-      if (p->file) {
-        Status st = CloseFile(p.get());
-        if (!st.ok()) {
-          error_ = st;
-          return st;
-        }
-      }
+      if (p->file) open.push_back(p.get());
+    }
+    // Closing encodes each file's last row group: in parallel when partitioned.
+    auto close = [&](int64_t i) { return CloseFile(open[static_cast<size_t>(i)]); };
+    Status st;
+    if (parallel_ && open.size() > 1) {
+      st = RunParallel(static_cast<int64_t>(open.size()), close);
+    } else {
+      for (size_t i = 0; i < open.size() && st.ok(); ++i) st = close(static_cast<int64_t>(i));
+    }
+    if (!st.ok()) {
+      error_ = st;
+      return st;
     }
     finished_ = true;
-    return std::move(adds_);
+    // The same order whatever the threads did: by partition directory, then file number.
+    std::vector<size_t> idx(adds_.size());
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return add_order_[a] < add_order_[b]; });
+    std::vector<protocol::Add> out;
+    out.reserve(adds_.size());
+    for (size_t i : idx) out.push_back(std::move(adds_[i]));
+    adds_.clear();
+    add_order_.clear();
+    return out;
   }
 
   Status Abort() override {
@@ -778,6 +811,7 @@ class DataFileWriterImpl final : public DataFileWriter {
     }
     written_keys_.clear();
     adds_.clear();
+    add_order_.clear();
     return first;
   }
 
@@ -894,7 +928,7 @@ class DataFileWriterImpl final : public DataFileWriter {
       std::vector<int64_t> pos(start.begin(), start.end() - 1);
       for (int64_t i = 0; i < n; ++i) order[static_cast<size_t>(pos[gid[static_cast<size_t>(i)]]++)] = static_cast<uint32_t>(i);
     }
-    std::vector<uint8_t> bitmap;
+    std::vector<Slice> slices;
     for (uint32_t g = 0; g < ngroups; ++g) {
       if (count[g] == 0) continue;
       // Partition values and directory from the group's first row.
@@ -916,18 +950,48 @@ class DataFileWriterImpl final : public DataFileWriter {
         values.emplace_back(partition_physical_[c], std::move(v));
       }
       DELTA_ASSIGN_OR_RAISE(auto* p, GetPartition(dir, std::move(values)));
-      if (count[g] == n) {
-        DELTA_RETURN_NOT_OK(WriteToPartition(p, data_batch));
-      } else if (last[g] - first[g] + 1 == count[g]) {
-        DELTA_RETURN_NOT_OK(WriteToPartition(p, *data_batch.Slice(first[g], count[g])));
-      } else {
-        bitmap.assign(static_cast<size_t>(bit_util::BytesForBits(n)), 0);
-        for (int64_t k = start[g]; k < start[g + 1]; ++k) bit_util::SetBit(bitmap.data(), order[static_cast<size_t>(k)]);
-        DELTA_ASSIGN_OR_RAISE(auto sub, expr::FilterBatch(data_batch, bitmap.data(), count[g]));
-        DELTA_RETURN_NOT_OK(WriteToPartition(p, sub));
-      }
+      slices.push_back(Slice{p, g});
+    }
+    // One partition's rows: the whole batch, a contiguous slice, or the scattered rows.
+    auto write_group = [&](const Slice& s) -> Status {
+      const uint32_t g = s.group;
+      if (count[g] == n) return WriteToPartition(s.p, data_batch);
+      if (last[g] - first[g] + 1 == count[g]) return WriteToPartition(s.p, *data_batch.Slice(first[g], count[g]));
+      std::vector<uint8_t> bitmap(static_cast<size_t>(bit_util::BytesForBits(n)), 0);
+      for (int64_t k = start[g]; k < start[g + 1]; ++k) bit_util::SetBit(bitmap.data(), order[static_cast<size_t>(k)]);
+      DELTA_ASSIGN_OR_RAISE(auto sub, expr::FilterBatch(data_batch, bitmap.data(), count[g]));
+      return WriteToPartition(s.p, sub);
+    };
+    if (!parallel_ || slices.size() == 1) {
+      for (const auto& sl : slices) DELTA_RETURN_NOT_OK(write_group(sl));
+      return Status::OK();
+    }
+    // Partitions in parallel, in waves of at most max_open_files: before a wave starts, files of
+    // other partitions are closed (largest first) until every partition of the wave can have one
+    // open, so workers never close another partition's file and the open files stay bounded.
+    // Each partition is written by one task, so its files get its rows in input order, exactly as
+    // sequentially.
+    const size_t wave = static_cast<size_t>(std::max(1, options_.max_open_files));
+    for (size_t lo = 0; lo < slices.size(); lo += wave) {
+      const size_t hi = std::min(slices.size(), lo + wave);
+      std::vector<Partition*> members;
+      for (size_t i = lo; i < hi; ++i) members.push_back(slices[i].p);
+      int need = 0;
+      for (size_t i = lo; i < hi; ++i) need += slices[i].p->file ? 0 : 1;
+      DELTA_RETURN_NOT_OK(MakeRoom(need, members));
+      DELTA_RETURN_NOT_OK(RunParallel(static_cast<int64_t>(hi - lo), [&](int64_t i) {
+        return write_group(slices[lo + static_cast<size_t>(i)]);
+      }));
     }
     return Status::OK();
+  }
+
+  Status RunParallel(int64_t n, const std::function<Status(int64_t)>& fn) {
+    if (!pool_) pool_ = std::make_unique<ThreadPool>(std::max(1, options_.num_threads));
+    in_parallel_ = true;
+    Status st = pool_->ParallelFor(n, fn);
+    in_parallel_ = false;
+    return st;
   }
 
   Result<Partition*> GetPartition(const std::string& dir, protocol::PartitionValues values) {
@@ -955,20 +1019,23 @@ class DataFileWriterImpl final : public DataFileWriter {
       if (!p->file) DELTA_RETURN_NOT_OK(OpenNewFile(p));
       DELTA_RETURN_NOT_OK(p->file->writer->WriteBatch(*chunk));
       DELTA_RETURN_NOT_OK(p->stats->Update(*chunk));
-      rows_written_ += len;
+      rows_written_.fetch_add(len, std::memory_order_relaxed);
       // Roll once the flushed row groups reach the target size.
       if (p->file->stream->Tell() >= options_.target_file_size) DELTA_RETURN_NOT_OK(CloseFile(p));
     }
     return Status::OK();
   }
 
-  Status OpenNewFile(Partition* p) {
-    // Bounded memory: beyond max_open_files, the open file holding the most rows is closed.
-    while (open_files_ >= std::max(1, options_.max_open_files)) {
+  // Called by the thread that writes `p`'s rows.
+  // Bounded memory: closes the open files holding the most rows, outside `keep`, until `need`
+  // more files fit under max_open_files. Coordinating thread only.
+  Status MakeRoom(int need, const std::vector<Partition*>& keep) {
+    while (need > 0 && open_files_.load() + need > std::max(1, options_.max_open_files)) {
       Partition* victim = nullptr;
       int64_t most = -1;
       for (auto& [dir, q] : partitions_) {
-        if (q->file && q.get() != p && q->file->writer->num_rows() > most) {
+        if (!q->file || std::find(keep.begin(), keep.end(), q.get()) != keep.end()) continue;
+        if (q->file->writer->num_rows() > most) {
           most = q->file->writer->num_rows();
           victim = q.get();
         }
@@ -976,17 +1043,32 @@ class DataFileWriterImpl final : public DataFileWriter {
       if (victim == nullptr) break;
       DELTA_RETURN_NOT_OK(CloseFile(victim));
     }
+    return Status::OK();
+  }
+
+  Status OpenNewFile(Partition* p) {
+    // In a parallel wave the room was made before it started (MakeRoom).
+    if (!in_parallel_) DELTA_RETURN_NOT_OK(MakeRoom(1, {p}));
     auto f = std::make_unique<OpenFile>();
-    const std::string name = fmt::format("{}part-{:05d}-{}-c000{}.parquet", options_.file_name_prefix,
-                                         file_counter_++ % 100000, NewUuid4(&rng_), CodecSuffix(props_.compression));
+    std::string name;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      name = fmt::format("{}part-{:05d}-{}-c000{}.parquet", options_.file_name_prefix, file_counter_++ % 100000,
+                         NewUuid4(&rng_), CodecSuffix(props_.compression));
+    }
     const std::string rel = p->dir + name;
     f->rel_path = UriEncodePath(rel);
     f->key = root_.Child(rel).key;
     DELTA_ASSIGN_OR_RAISE(auto stream, root_.store->OpenWrite(f->key));
     f->stream = std::shared_ptr<io::OutputStream>(std::move(stream));
+    {
+      // Recorded before anything is written, so that Abort deletes it whatever happens next.
+      std::lock_guard<std::mutex> lock(mu_);
+      written_keys_.push_back(f->key);
+    }
     DELTA_ASSIGN_OR_RAISE(f->writer, parquet::FileWriter::Open(f->stream, physical_data_, props_));
-    written_keys_.push_back(f->key);
     p->file = std::move(f);
+    ++p->files_opened;
     p->stats->Reset();
     ++open_files_;
     return Status::OK();
@@ -1004,8 +1086,10 @@ class DataFileWriterImpl final : public DataFileWriter {
     add.modification_time = meta.last_modified_ms;
     add.data_change = true;
     add.stats = p->stats->ToJson();
+    std::lock_guard<std::mutex> lock(mu_);
     closed_bytes_ += meta.size;
     adds_.push_back(std::move(add));
+    add_order_.emplace_back(p->dir, p->files_opened);
     p->stats->Reset();
     return Status::OK();
   }
@@ -1022,12 +1106,19 @@ class DataFileWriterImpl final : public DataFileWriter {
   int64_t chunk_rows_ = 1 << 16;
 
   std::unordered_map<std::string, std::unique_ptr<Partition>> partitions_;
-  int open_files_ = 0;
+  std::atomic<int> open_files_{0};
+  // Partition-parallel writing (partitioned tables with num_threads > 1); null otherwise.
+  bool parallel_ = false;
+  std::unique_ptr<ThreadPool> pool_;  // created at the first wave of several partitions
+  bool in_parallel_ = false;          // set by the coordinating thread around a wave
+  // Guards what workers share: file names, written_keys_, adds_, add_order_, closed_bytes_.
+  std::mutex mu_;
+  std::vector<std::pair<std::string, int64_t>> add_order_;  // (partition dir, file number) per add
   int64_t file_counter_ = 0;
   std::mt19937_64 rng_;
   std::vector<protocol::Add> adds_;
   std::vector<std::string> written_keys_;
-  int64_t rows_written_ = 0;
+  std::atomic<int64_t> rows_written_{0};
   int64_t closed_bytes_ = 0;
   bool finished_ = false;
   Status error_;
