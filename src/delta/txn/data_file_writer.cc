@@ -987,7 +987,8 @@ class DataFileWriterImpl final : public DataFileWriter {
   }
 
   Status RunParallel(int64_t n, const std::function<Status(int64_t)>& fn) {
-    if (!pool_) pool_ = std::make_unique<ThreadPool>(std::max(1, options_.num_threads));
+    // The calling thread works too (ParallelFor): num_threads in all.
+    if (!pool_) pool_ = std::make_unique<ThreadPool>(std::max(1, options_.num_threads - 1));
     in_parallel_ = true;
     Status st = pool_->ParallelFor(n, fn);
     in_parallel_ = false;

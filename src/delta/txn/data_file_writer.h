@@ -10,7 +10,11 @@
 // InvalidArgument naming the column (and the row within the batch).
 // Memory is bounded by the open files (one per partition being written, at most
 // max_open_files; the largest is flushed first beyond that), not by the input size.
-// Thread-safety: one writer per thread; Finish/Abort once.
+// Partitioned tables: the partitions of each input batch are written by num_threads threads,
+// one partition per task (in waves of at most max_open_files partitions), each file encoded by
+// one thread; a partition's files hold its rows in input order and are byte-identical to those
+// of a one-thread write; the first error of any partition fails the write.
+// Thread-safety: one writer per thread (it uses its own threads inside); Finish/Abort once.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +43,8 @@ struct DataWriteOptions {
   parquet::WriterProperties parquet;
   /// Open partition files at once before the largest is closed.
   int max_open_files = 64;
-  /// Threads encoding column chunks.
+  /// Threads encoding: column chunks of a file (unpartitioned tables), or partitions' files
+  /// (partitioned tables). 1 writes everything on the calling thread.
   int num_threads = 2;
   /// Prepended to every data file name ("<prefix>part-NNNNN-<uuid>-c000...parquet"), so that a
   /// writer can later find the files it left behind (e.g. an ingest worker that was killed).
