@@ -61,9 +61,6 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(io::OutputStreamPtr out, co
     DELTA_ASSIGN_OR_RAISE(auto cw, writer::MakeColumnChunkWriter(leaf, w->props_));
     w->columns_.push_back(std::move(cw));
   }
-  if (w->props_.num_threads > 1 && w->columns_.size() > 1) {
-    w->pool_ = std::make_unique<ThreadPool>(w->props_.num_threads);
-  }
   DELTA_RETURN_NOT_OK(w->out_->Write(kMagic, 4));
   w->metadata_.schema = w->pschema_->elements;
   return w;
@@ -116,6 +113,15 @@ Status FileWriter::WriteBatch(const columnar::RecordBatch& batch) {
   return Status::OK();
 }
 
+ThreadPool* FileWriter::PoolFor(int64_t rows) {
+  // Small pieces of work (a file of a few rows: small appends) cost less on the calling thread
+  // than a hand-off; the threads are started on the first piece worth them.
+  constexpr int64_t kMinParallelRows = 4096;
+  if (props_.num_threads <= 1 || columns_.size() <= 1 || rows < kMinParallelRows) return nullptr;
+  if (!pool_) pool_ = std::make_unique<ThreadPool>(props_.num_threads);
+  return pool_.get();
+}
+
 Status FileWriter::WriteRows(const columnar::RecordBatch& batch, int64_t offset, int64_t length) {
   // Zero-copy slices; each leaf column writer shreds its own top-level column.
   std::vector<columnar::ArrayPtr> cols(static_cast<size_t>(batch.num_columns()));
@@ -128,8 +134,8 @@ Status FileWriter::WriteRows(const columnar::RecordBatch& batch, int64_t offset,
     const auto& leaf = leaves[static_cast<size_t>(k)];
     return columns_[static_cast<size_t>(k)]->Write(*cols[static_cast<size_t>(leaf.top_level_field)]);
   };
-  if (pool_) {
-    DELTA_RETURN_NOT_OK(pool_->ParallelFor(static_cast<int64_t>(columns_.size()), write_one));
+  if (ThreadPool* pool = PoolFor(length)) {
+    DELTA_RETURN_NOT_OK(pool->ParallelFor(static_cast<int64_t>(columns_.size()), write_one));
   } else {
     for (int64_t k = 0; k < static_cast<int64_t>(columns_.size()); ++k) DELTA_RETURN_NOT_OK(write_one(k));
   }
@@ -146,8 +152,8 @@ Status FileWriter::FlushRowGroup() {
   auto finish_one = [&](int64_t k) -> Status {
     return columns_[static_cast<size_t>(k)]->Finish(&chunks[static_cast<size_t>(k)]);
   };
-  if (pool_) {
-    DELTA_RETURN_NOT_OK(Fail(pool_->ParallelFor(static_cast<int64_t>(columns_.size()), finish_one)));
+  if (ThreadPool* pool = PoolFor(row_group_rows_)) {
+    DELTA_RETURN_NOT_OK(Fail(pool->ParallelFor(static_cast<int64_t>(columns_.size()), finish_one)));
   } else {
     for (int64_t k = 0; k < static_cast<int64_t>(columns_.size()); ++k) DELTA_RETURN_NOT_OK(Fail(finish_one(k)));
   }

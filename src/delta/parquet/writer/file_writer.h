@@ -64,13 +64,15 @@ class FileWriter {
   FileWriter();
   Status WriteRows(const columnar::RecordBatch& batch, int64_t offset, int64_t length);
   Status Fail(Status st);
+  // The pool for a piece of `rows` rows, or null to work on the calling thread.
+  ThreadPool* PoolFor(int64_t rows);
 
   io::OutputStreamPtr out_;
   columnar::SchemaPtr schema_;
   WriterProperties props_;
   std::unique_ptr<writer::ParquetSchema> pschema_;
   std::vector<std::unique_ptr<writer::ColumnChunkWriter>> columns_;
-  std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<ThreadPool> pool_;  // started by PoolFor on the first large enough piece
   FileMetaData metadata_;
   int64_t num_rows_ = 0;
   int64_t row_group_rows_ = 0;
