@@ -135,7 +135,7 @@ writers_test() {
   for p in "${wpids[@]}"; do wait "$p" || wfail=1; done
   local gaveup
   gaveup=$( (cat "$work"/gaveup-* 2>/dev/null || true) | wc -l)
-  [ "$gaveup" -eq 0 ] || echo "  ($gaveup writes gave up after the write path's 15 commit attempts and were re-run)"
+  [ "$gaveup" -eq 0 ] || echo "  ($gaveup writes gave up after the write path's commit attempts and were re-run)"
   if [ "$wfail" -ne 0 ]; then
     echo "FAIL: a writer failed:" >&2; cat "$work"/writer-*.log >&2; failed=1
   fi

@@ -31,8 +31,11 @@ namespace delta::txn {
 enum class IsolationLevel { kSerializable, kWriteSerializable };
 
 struct TransactionOptions {
-  /// Commit attempts before giving up with CommitConflict (the first attempt included).
-  int max_attempts = 15;
+  /// Commit attempts before giving up with CommitConflict (the first attempt included). Retries
+  /// only happen when the winners do not conflict logically, so a high bound costs nothing but
+  /// time under contention; with many writers on a slow store (8 processes on one S3 table) 15
+  /// attempts were seen to run out.
+  int max_attempts = 100;
   /// Backoff between attempts: base * 2^(attempt-1), capped, with full jitter.
   std::chrono::milliseconds backoff_base{10};
   std::chrono::milliseconds backoff_max{1000};
