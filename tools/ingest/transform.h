@@ -46,6 +46,9 @@ struct KafkaMeta {
 /// parsed document (kElement, valid while the parser holds it); computed ones own their data.
 struct Value {
   enum class Kind { kNull, kBool, kInt, kDouble, kString, kElement, kArray, kObject };
+  // User-provided, not defaulted: clang with libstdc++ otherwise instantiates
+  // std::pair<std::string, Value> while Value is still incomplete and rejects `fields`.
+  Value() {}  // NOLINT(modernize-use-equals-default)
   Kind kind = Kind::kNull;
   bool b = false;
   int64_t i = 0;

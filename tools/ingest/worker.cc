@@ -1120,7 +1120,8 @@ Result<std::unique_ptr<Worker>> Worker::Make(IngestOptions options) {
     impl.sinks.back().uri = uri;
   }
   if (options.dlq_table_uri) {
-    impl.dlq.emplace();
+    // Not emplace(): clang judges Sink default-constructible while Impl is incomplete (no).
+    impl.dlq.emplace(Impl::Sink{});
     impl.dlq->uri = *options.dlq_table_uri;
     impl.dlq->is_dlq = true;
   }
