@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t nl = input.find('\n');
   const std::string_view spec = nl == std::string_view::npos ? input : input.substr(0, nl);
-  const std::string_view payload = nl == std::string_view::npos ? std::string_view() : input.substr(nl + 1);
+  // Never a null pointer, even when empty (the worker guarantees the same before parsing).
+  const std::string_view payload = nl == std::string_view::npos ? std::string_view("", 0) : input.substr(nl + 1);
 
   // The helpers the worker uses on raw text.
   int64_t micros = 0;

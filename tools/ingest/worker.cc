@@ -766,6 +766,8 @@ struct Worker::Impl {
     } else if (options.decompress_gzip) {
       return Bad(m, k, payload, Status::InvalidArgument("the payload is not gzip-compressed"));
     }
+    // A tombstone has no payload: simdjson copies from json.data(), which must not be null.
+    if (json.data() == nullptr) json = std::string_view("", 0);
     dom::element doc;
     if (auto e = parser.parse(json.data(), json.size()).get(doc)) {
       return Bad(m, k, payload, Status::InvalidArgument(fmt::format("invalid JSON: {}", simdjson::error_message(e))));
