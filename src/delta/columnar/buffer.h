@@ -67,6 +67,7 @@ class BufferBuilder {
   BufferBuilder() = default;
   Status Reserve(int64_t additional);
   Status Append(const void* data, int64_t n) {
+    if (n == 0) return Status::OK();  // the buffer may not exist yet: memcpy from/to null is UB
     if (size_ + n > capacity_) { Status _st = Grow(n); if (!_st.ok()) return _st; }
     std::memcpy(buf_ptr_ + size_, data, static_cast<size_t>(n));
     size_ += n;
