@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "delta/io/read_hints.h"
 #include "delta/s3/dynamodb_coordinator.h"
 #include "delta/s3/http_client.h"
 #include "delta/s3/s3_store.h"
@@ -186,6 +187,39 @@ TEST_F(S3StoreTest, OpenReadServesTheTailFromOneRequest) {
   ASSERT_OK(store_->Put("empty", Bytes("")));
   ASSERT_OK_AND_ASSIGN(f, store_->OpenRead("empty"));
   EXPECT_EQ(f->size(), 0);
+}
+
+TEST_F(S3StoreTest, ReadAheadHintsCoalesceNearbyRanges) {
+  auto store = MakeStore({{"DELTA_S3_TAIL_READ_BYTES", "100"}});
+  std::string data;
+  for (int i = 0; i < 5000; ++i) data.push_back(static_cast<char>(i * 13 + 1));
+  ASSERT_OK(store_->Put("g.parquet", Bytes(data)));
+  ASSERT_OK_AND_ASSIGN(auto f, store->OpenRead("g.parquet"));
+  const auto* hints = dynamic_cast<const io::ReadAheadHints*>(f.get());
+  ASSERT_NE(hints, nullptr);
+  int64_t before = store->http().total_requests();
+  // Three column chunks of one row group, a few bytes apart, and one inside the tail: one GET.
+  std::vector<io::ByteRange> ranges = {{400, 300}, {100, 200}, {3000, 100}, {4950, 10}};
+  hints->WillNeed(ranges);
+  EXPECT_EQ(store->http().total_requests() - before, 1);
+  for (const auto& r : ranges) {
+    std::string out(static_cast<size_t>(r.length), '\0');
+    ASSERT_OK(f->ReadAt(r.offset, r.length, reinterpret_cast<uint8_t*>(out.data())));
+    EXPECT_EQ(out, data.substr(static_cast<size_t>(r.offset), static_cast<size_t>(r.length)));
+  }
+  EXPECT_EQ(store->http().total_requests() - before, 1);
+  // Each hinted range is served once; a second read of it (or an unhinted one) fetches again.
+  ASSERT_OK_AND_ASSIGN(auto again, f->ReadBufferAt(400, 300));
+  EXPECT_EQ(again->view(), data.substr(400, 300));
+  EXPECT_EQ(store->http().total_requests() - before, 2);
+  // A single range is not worth holding: nothing is fetched ahead.
+  std::vector<io::ByteRange> one = {{1000, 50}};
+  hints->WillNeed(one);
+  EXPECT_EQ(store->http().total_requests() - before, 2);
+  // Hints outside the object are ignored, never an error or a request.
+  std::vector<io::ByteRange> bad = {{-5, 10}, {4990, 100}, {10, 0}};
+  hints->WillNeed(bad);
+  EXPECT_EQ(store->http().total_requests() - before, 2);
 }
 
 TEST_F(S3StoreTest, PutIfAbsentCreatesOnce) {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "delta/io/read_hints.h"
 #include "delta/s3/dynamodb_coordinator.h"
 #include "delta/s3/sigv4.h"
 #include "delta/s3/xml.h"
@@ -106,7 +107,7 @@ thread_local std::mt19937_64 t_rng{std::random_device{}()};
 
 class S3StoreImpl;
 
-class S3ReadFile final : public io::RandomAccessFile {
+class S3ReadFile final : public io::RandomAccessFile, public io::ReadAheadHints {
  public:
   S3ReadFile(std::shared_ptr<S3StoreImpl> store, std::string key, std::string uri, int64_t size, int64_t tail_offset,
              columnar::BufferPtr tail)
@@ -121,8 +122,22 @@ class S3ReadFile final : public io::RandomAccessFile {
   int64_t size() const override { return size_; }
   Status ReadAt(int64_t offset, int64_t n, uint8_t* out) const override;
   Result<columnar::BufferPtr> ReadBufferAt(int64_t offset, int64_t n) const override;
+  void WillNeed(std::span<const io::ByteRange> ranges) const override;
 
  private:
+  // Ranges closer than this are fetched together (the bytes between are cheaper than a request);
+  // one fetch stays below kMaxCoalesced, and prefetched bytes not yet read below kMaxPrefetched.
+  static constexpr int64_t kCoalesceGap = 1 << 20;
+  static constexpr int64_t kMaxCoalesced = 64 << 20;
+  static constexpr int64_t kMaxPrefetched = 256 << 20;
+
+  struct Prefetched {
+    int64_t offset;
+    columnar::BufferPtr data;
+    int64_t unread;  // hinted bytes not yet read; the entry is dropped at zero
+  };
+  // Copies [offset, offset+n) out of a prefetched range when one holds it.
+  bool ServePrefetched(int64_t offset, int64_t n, uint8_t* out, columnar::BufferPtr* view) const;
   Status CheckRange(int64_t offset, int64_t n) const {
     if (offset < 0 || n < 0 || offset > size_ || n > size_ - offset) {
       return Status::IOError(
@@ -140,6 +155,9 @@ class S3ReadFile final : public io::RandomAccessFile {
   int64_t size_;
   int64_t tail_offset_;
   columnar::BufferPtr tail_;
+  mutable std::mutex prefetch_mu_;
+  mutable std::vector<Prefetched> prefetched_;
+  mutable int64_t prefetched_bytes_ = 0;
 };
 
 class S3WriteStream;
@@ -693,16 +711,72 @@ Status S3ReadFile::ReadAt(int64_t offset, int64_t n, uint8_t* out) const {
     std::memcpy(out, tail_->data() + (offset - tail_offset_), static_cast<size_t>(n));
     return Status::OK();
   }
+  if (ServePrefetched(offset, n, out, nullptr)) return Status::OK();
   auto buf = store_->FetchRange(key_, offset, n);
   if (!buf.ok()) return buf.status().IsInvalidArgument() ? Status::IOError(buf.status().message()) : buf.status();
   std::memcpy(out, (*buf)->data(), static_cast<size_t>(n));
   return Status::OK();
 }
 
+bool S3ReadFile::ServePrefetched(int64_t offset, int64_t n, uint8_t* out, columnar::BufferPtr* view) const {
+  std::lock_guard<std::mutex> lock(prefetch_mu_);
+  for (auto it = prefetched_.begin(); it != prefetched_.end(); ++it) {
+    const int64_t size = it->data->size();
+    if (offset < it->offset || offset + n > it->offset + size) continue;
+    if (out) std::memcpy(out, it->data->data() + (offset - it->offset), static_cast<size_t>(n));
+    if (view) *view = columnar::Buffer::Slice(it->data, offset - it->offset, n);
+    it->unread -= n;
+    if (it->unread <= 0) {
+      prefetched_bytes_ -= size;
+      prefetched_.erase(it);
+    }
+    return true;
+  }
+  return false;
+}
+
+void S3ReadFile::WillNeed(std::span<const io::ByteRange> ranges) const {
+  std::vector<io::ByteRange> wanted;
+  wanted.reserve(ranges.size());
+  for (const auto& r : ranges) {
+    if (r.length <= 0 || !CheckRange(r.offset, r.length).ok() || InTail(r.offset, r.length)) continue;
+    wanted.push_back(r);
+  }
+  if (wanted.size() <= 1) return;  // nothing to coalesce: the read itself is one request anyway
+  std::sort(wanted.begin(), wanted.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
+  size_t i = 0;
+  while (i < wanted.size()) {
+    int64_t begin = wanted[i].offset;
+    int64_t end = begin + wanted[i].length;
+    int64_t hinted = wanted[i].length;
+    size_t j = i + 1;
+    while (j < wanted.size() && wanted[j].offset - end <= kCoalesceGap &&
+           std::max(end, wanted[j].offset + wanted[j].length) - begin <= kMaxCoalesced) {
+      end = std::max(end, wanted[j].offset + wanted[j].length);
+      hinted += wanted[j].length;
+      ++j;
+    }
+    if (j - i > 1) {
+      {
+        std::lock_guard<std::mutex> lock(prefetch_mu_);
+        if (prefetched_bytes_ + (end - begin) > kMaxPrefetched) return;
+      }
+      auto buf = store_->FetchRange(key_, begin, end - begin);
+      if (!buf.ok()) return;  // best effort: each read fetches (and reports) on its own
+      std::lock_guard<std::mutex> lock(prefetch_mu_);
+      prefetched_bytes_ += (*buf)->size();
+      prefetched_.push_back({begin, std::move(*buf), hinted});
+    }
+    i = j;
+  }
+}
+
 Result<columnar::BufferPtr> S3ReadFile::ReadBufferAt(int64_t offset, int64_t n) const {
   DELTA_RETURN_NOT_OK(CheckRange(offset, n));
   if (n == 0) return columnar::Buffer::Allocate(0);
   if (InTail(offset, n)) return columnar::Buffer::Slice(tail_, offset - tail_offset_, n);
+  columnar::BufferPtr view;
+  if (ServePrefetched(offset, n, nullptr, &view)) return view;
   auto buf = store_->FetchRange(key_, offset, n);
   if (!buf.ok()) return buf.status().IsInvalidArgument() ? Status::IOError(buf.status().message()) : buf.status();
   return buf;

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "delta/columnar/builder.h"
+#include "delta/io/read_hints.h"
 #include "delta/parquet/reader/assembly.h"
 #include "delta/parquet/reader/column_reader.h"
 #include "delta/parquet/thrift/parquet_serde.h"
@@ -155,7 +156,32 @@ struct FileReader::Impl {
   }
 
   // Starts decoding row group rg: on the pool when there is one, else inline.
+  // Tells a file that can coalesce reads (a remote object) which column chunks this row group
+  // needs, before the leaves are read one by one (possibly on several threads).
+  void HintRowGroup(int rg) const {
+    const auto* hints = dynamic_cast<const io::ReadAheadHints*>(file.get());
+    if (!hints || needed_leaves.size() <= 1) return;
+    const RowGroup& group = md.row_groups[static_cast<size_t>(rg)];
+    std::vector<io::ByteRange> ranges;
+    ranges.reserve(needed_leaves.size());
+    for (int leaf : needed_leaves) {
+      if (static_cast<size_t>(leaf) >= group.columns.size()) return;
+      const auto& chunk = group.columns[static_cast<size_t>(leaf)];
+      if (chunk.file_path || !chunk.meta_data) return;  // the column reader reports these
+      const auto& meta = *chunk.meta_data;
+      int64_t start = meta.data_page_offset;
+      if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start) {
+        start = *meta.dictionary_page_offset;
+      }
+      const int64_t len = meta.total_compressed_size;
+      if (start < 4 || len <= 0 || start > file->size() || len > file->size() - start) return;
+      ranges.push_back({start, len});
+    }
+    hints->WillNeed(ranges);
+  }
+
   std::shared_ptr<RowGroupJob> Launch(int rg) {
+    HintRowGroup(rg);
     auto job = std::make_shared<RowGroupJob>();
     job->row_group = rg;
     job->leaves.resize(static_cast<size_t>(descr->num_columns()));
