@@ -885,6 +885,19 @@ struct Worker::Impl {
       // but are not committed, so that kills land there often.
       std::this_thread::sleep_for(std::chrono::milliseconds(fault_commit_delay_ms));
     }
+    // Set when a commit attempt failed without saying whether the log file landed (an I/O error,
+    // a timeout): from then on the files may be referenced by a committed version, and deleting
+    // them would lose committed rows. They stay; an orphan is only wasted space.
+    bool outcome_unknown = false;
+    auto give_up = [&]() {
+      if (outcome_unknown) {
+        Log("warn", "leaving the batch's data files in place: an earlier commit attempt may have landed",
+            JsonField("table", s->uri));
+      } else {
+        delete_adds();
+      }
+      return Outcome::kLost;
+    };
     for (int attempt = 0; attempt < 8; ++attempt) {
       auto snap = s->snapshot->Refresh();
       if (!snap.ok()) {
@@ -904,18 +917,24 @@ struct Worker::Impl {
       if (moved) {
         // Either another worker committed these partitions since we seeked (drop and re-seek),
         // or our own earlier attempt landed although the store reported an error.
-        if (all_ours) {
-          std::set<std::string> live;
-          for (const auto& a : s->snapshot->files()) live.insert(a.path);
-          if (live.count(adds[0].path)) {
-            for (const auto& [k, ps] : batch) {
-              auto& c = s->committed[k];
-              if (!c || *c < ps->batch_last) c = ps->batch_last;
+        bool landed = false;
+        if (!adds.empty()) {
+          for (const auto& a : s->snapshot->files()) {
+            if (a.path == adds[0].path) {
+              landed = true;
+              break;
             }
-            return Outcome::kCommitted;
           }
         }
-        delete_adds();
+        if (landed && all_ours) {
+          for (const auto& [k, ps] : batch) {
+            auto& c = s->committed[k];
+            if (!c || *c < ps->batch_last) c = ps->batch_last;
+          }
+          return Outcome::kCommitted;
+        }
+        // Files a committed version references (ours landed, then others moved on) stay.
+        if (!landed) delete_adds();
         return Outcome::kLost;
       }
       // Partitions this table already holds beyond the batch (a replay after a crash between
@@ -932,8 +951,7 @@ struct Worker::Impl {
       auto t = txn::Transaction::Begin(s->snapshot, to);
       if (!t.ok()) {
         Log("error", "cannot start a transaction", JsonField("error", t.status().ToString()));
-        delete_adds();
-        return Outcome::kLost;
+        return give_up();
       }
       (*t)->AddFiles(adds);
       for (const auto& [k, v] : versions) (*t)->SetApplicationTransaction(AppId(k), v);
@@ -961,11 +979,11 @@ struct Worker::Impl {
       Log("warn", "commit attempt failed; re-reading the table",
           fmt::format("{},\"attempt\":{}", JsonField("error", r.status().ToString()), attempt + 1));
       if (r.status().code() != StatusCode::kCommitConflict) {
+        outcome_unknown = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100 << std::min(attempt, 4)));
       }
     }
-    delete_adds();
-    return Outcome::kLost;
+    return give_up();
   }
 
   void Flush(bool reseek) {

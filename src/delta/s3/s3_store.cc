@@ -466,6 +466,7 @@ class S3StoreImpl final : public S3Store, public std::enable_shared_from_this<S3
   Result<ObjectMeta> Head(std::string_view key) override {
     DELTA_RETURN_NOT_OK(storage::ValidateKey(key));
     Call call{"HEAD", std::string(key)};
+    call.max_response_bytes = 0;  // no body: nothing to pre-size from the object's Content-Length
     DELTA_ASSIGN_OR_RAISE(Outcome out, ExecuteOk(call, {200}));
     int64_t size = 0;
     const std::string* cl = out.response.Header("content-length");

@@ -125,9 +125,11 @@ class PendingSyncs {
     return *instance;
   }
 
+  // Recording a path again (a directory that got another new entry) gives it a new generation,
+  // so that a Flush that synced the older state does not forget the newer one.
   void Add(const std::string& path, bool directory) {
     std::lock_guard<std::mutex> lock(mu_);
-    paths_.emplace(path, directory);
+    paths_[path] = Entry{directory, ++generation_};
   }
 
   void Remove(const std::string& path) {
@@ -138,7 +140,7 @@ class PendingSyncs {
   // Syncs every recorded path below `root` (and every recorded directory above it, created for a
   // table root that did not exist) together with `extra_fd` (a new log file, or -1), all at once.
   Status Flush(const std::string& root, int extra_fd, const std::string& extra_path) {
-    std::vector<std::pair<std::string, bool>> todo;
+    std::vector<std::pair<std::string, Entry>> todo;
     {
       std::lock_guard<std::mutex> lock(mu_);
       for (auto it = paths_.lower_bound(root); it != paths_.end() && it->first.starts_with(root); ++it) {
@@ -157,7 +159,7 @@ class PendingSyncs {
     if (n == 0) return Status::OK();
     auto one = [&](int64_t i) -> Status {
       if (i == static_cast<int64_t>(todo.size())) return SyncFd(extra_fd, extra_path, false);
-      return SyncPath(todo[static_cast<size_t>(i)].first, todo[static_cast<size_t>(i)].second);
+      return SyncPath(todo[static_cast<size_t>(i)].first, todo[static_cast<size_t>(i)].second.directory);
     };
     Status st;
     if (n == 1) {
@@ -168,14 +170,23 @@ class PendingSyncs {
     }
     DELTA_RETURN_NOT_OK(st);
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [path, dir] : todo) paths_.erase(path);
+    for (const auto& [path, synced] : todo) {
+      auto it = paths_.find(path);
+      // Recorded again while we synced (a new entry in that directory): keep it for the next flush.
+      if (it != paths_.end() && it->second.generation == synced.generation) paths_.erase(it);
+    }
     return Status::OK();
   }
 
  private:
+  struct Entry {
+    bool directory = false;
+    uint64_t generation = 0;
+  };
   PendingSyncs() : pool_(8) {}
   std::mutex mu_;
-  std::map<std::string, bool> paths_;  // path -> is a directory
+  uint64_t generation_ = 0;
+  std::map<std::string, Entry> paths_;
   ThreadPool pool_;                    // blocking syscalls only, never CPU work
 };
 
