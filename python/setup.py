@@ -3,7 +3,7 @@ extension) and packages it with the pure-Python sources in deltacpp/.
 
     pip install --no-build-isolation ./python
 
-Needs cmake, a C++20 compiler, pybind11 (Debian: pybind11-dev) and libdelta's build
+Needs cmake, a C++20 compiler, pybind11 (Debian: pybind11-dev), xxHash (libxxhash-dev) and libdelta's build
 dependencies; no network. DELTACPP_CMAKE_ARGS adds CMake arguments, DELTACPP_BUILD_JOBS sets the
 parallelism (default: the CPU count).
 """

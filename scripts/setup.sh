@@ -19,7 +19,7 @@ done
 APT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libzstd-dev libsnappy-dev liblz4-dev libbrotli-dev zlib1g-dev
-  libfmt-dev libcli11-dev libsimdjson-dev
+  libfmt-dev libcli11-dev libsimdjson-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev librdkafka-dev kcat

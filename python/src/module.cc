@@ -28,6 +28,7 @@
 #include "delta/storage/path.h"
 #include "delta/table/table.h"
 #include "from_python.h"
+#include "huge_arenas.h"
 #include "to_pandas.h"
 #if defined(DELTACPP_WITH_S3)
 #include "delta/s3/s3_store.h"
@@ -115,6 +116,7 @@ class Reader {
   // converted with it held.
   py::list ReadPandas(bool masked_nullable, int64_t expected_rows) {
     auto reader = Take();
+    InstallHugePageArenas();  // millions of Python objects to come
     PandasConverter converter(reader->schema(), PandasOptions{masked_nullable}, std::max<int64_t>(0, expected_rows));
     while (true) {
       std::optional<Result<columnar::RecordBatchPtr>> next;

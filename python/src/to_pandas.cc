@@ -5,6 +5,8 @@
 // batch while the scan's background threads decode the next files.
 #include "to_pandas.h"
 
+#include "string_dedup.h"
+
 #include <Python.h>
 #include <datetime.h>
 #include <pybind11/numpy.h>
@@ -63,56 +65,6 @@ PyObject* MakeStr(const char* p, size_t n) {
 }
 
 }  // namespace
-
-// Repeated short ASCII strings (categories, codes, names: common in tables) share one str
-// object while they repeat often enough: a direct-mapped cache keyed by a hash of the bytes turns an allocation (and,
-// with fresh memory, page faults) into a hash, a compare and an INCREF. Sharing is invisible
-// to Python code (str is immutable), as with pandas' own object columns.
-class StrCache {
- public:
-  static constexpr size_t kSlots = size_t{1} << 16;
-  static constexpr size_t kMaxLength = 64;
-  /// Lookups per verdict: the cache stays on while at least a quarter of them hit.
-  static constexpr int64_t kWindow = 1 << 16;
-  ~StrCache() {
-    for (PyObject* o : slots_) Py_XDECREF(o);
-  }
-  PyObject* Get(const char* p, size_t n) {
-    if (disabled_ || n > kMaxLength) return MakeStr(p, n);
-    if (slots_.empty()) slots_.assign(kSlots, nullptr);
-    if (++lookups_ == kWindow) {
-      // Mostly distinct values (ids, free text): the cache only costs, so it is dropped.
-      if (hits_ * 4 < lookups_) {
-        disabled_ = true;
-        for (PyObject*& slot : slots_) Py_CLEAR(slot);
-        slots_ = {};
-        return MakeStr(p, n);
-      }
-      lookups_ = hits_ = 0;
-    }
-    size_t h = std::hash<std::string_view>{}(std::string_view(p, n)) & (kSlots - 1);
-    PyObject* o = slots_[h];
-    if (o != nullptr && static_cast<size_t>(PyUnicode_GET_LENGTH(o)) == n &&
-        std::memcmp(PyUnicode_1BYTE_DATA(o), p, n) == 0) {
-      ++hits_;
-      Py_INCREF(o);
-      return o;
-    }
-    PyObject* made = MakeStr(p, n);
-    if (PyUnicode_IS_ASCII(made)) {  // only ASCII: its length in characters is its byte length
-      Py_XDECREF(o);
-      Py_INCREF(made);
-      slots_[h] = made;
-    }
-    return made;
-  }
-
- private:
-  std::vector<PyObject*> slots_;
-  int64_t lookups_ = 0;
-  int64_t hits_ = 0;
-  bool disabled_ = false;
-};
 
 namespace {
 
@@ -317,6 +269,12 @@ PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions optio
         c.kind = Kind::kTimestamp;
         c.width = 8;
         break;
+      case TypeId::kString:
+      case TypeId::kLargeString:
+        c.kind = Kind::kString;
+        c.width = static_cast<int>(sizeof(PyObject*));
+        c.dedup = std::make_unique<StringDeduper>();
+        break;
       default:
         c.kind = Kind::kObject;
         if (expected_rows_ > 0) c.objects.reserve(static_cast<size_t>(expected_rows_));
@@ -329,6 +287,9 @@ PandasConverter::PandasConverter(columnar::SchemaPtr schema, PandasOptions optio
 PandasConverter::~PandasConverter() {
   for (auto& c : columns_) {
     for (PyObject* o : c.objects) Py_XDECREF(o);
+    for (PyObject* o : c.uniques) Py_XDECREF(o);
+    // Ids are not references: cleared so that numpy does not release them with the array.
+    if (c.dedup && c.buffer && c.filled > 0) std::memset(c.buffer.mutable_data(), 0, static_cast<size_t>(c.filled) * 8);
   }
 }
 
@@ -347,6 +308,8 @@ py::dtype BufferDtype(TypeId id) {
     case TypeId::kFloat32: return py::dtype::of<float>();
     case TypeId::kFloat64: return py::dtype::of<double>();
     case TypeId::kBool: return py::dtype::of<bool>();
+    case TypeId::kString:
+    case TypeId::kLargeString: return py::dtype("O");  // filled with NULL until written
     default: return py::dtype::of<int64_t>();  // timestamps, raw
   }
 }
@@ -362,6 +325,8 @@ void PandasConverter::Reserve(Column& c, int64_t rows) {
   py::array grown(BufferDtype(c.field->type->id()), {cap}, {});
   if (c.filled > 0) {
     std::memcpy(grown.mutable_data(), c.buffer.data(), static_cast<size_t>(c.filled * c.width));
+    // Object slots (ids or references) now belong to the new array.
+    if (c.kind == Kind::kString) std::memset(c.buffer.mutable_data(), 0, static_cast<size_t>(c.filled * c.width));
   }
   c.buffer = std::move(grown);
   c.capacity = cap;
@@ -413,7 +378,7 @@ void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
     int64_t n = a->length;
     c.length += n;
     c.null_count += a->GetNullCount();
-    if (c.kind != Kind::kObject) {
+    if (c.kind == Kind::kNumeric || c.kind == Kind::kBool || c.kind == Kind::kTimestamp) {
       if (c.length == n && !c.first) {
         c.first = a;  // maybe the only chunk: kept for a zero-copy hand-over
         continue;
@@ -428,23 +393,74 @@ void PandasConverter::Append(const columnar::RecordBatchPtr& batch) {
       c.first.reset();
       continue;
     }
-    TypeId id = a->type->id();
-    if (id == TypeId::kString || id == TypeId::kLargeString) {
-      if (!c.strings) c.strings = std::make_shared<StrCache>();
-      // The hot path of object columns: no per-value dispatch.
-      for (int64_t i = 0; i < n; ++i) {
-        if (a->IsNull(i)) {
-          Py_INCREF(Py_None);
-          c.objects.push_back(Py_None);
-        } else {
-          std::string_view v = a->GetView(i);
-          c.objects.push_back(c.strings->Get(v.data(), v.size()));
-        }
-      }
-    } else {
-      for (int64_t i = 0; i < n; ++i) c.objects.push_back(ValueToPython(*a, i));
+    if (c.kind == Kind::kString) {
+      AppendStrings(c, *a);
+      continue;
     }
+    for (int64_t i = 0; i < n; ++i) c.objects.push_back(ValueToPython(*a, i));
   }
+}
+
+// Deduplicated: the values' ids are written in place with the GIL released, then one str is made
+// per new distinct value. When distinct values are many and rarely repeat (ids, free text), the
+// table would only cost memory: the column is resolved and goes on with one str per row.
+void PandasConverter::AppendStrings(Column& c, const ArrayData& a) {
+  const int64_t n = a.length;
+  Reserve(c, c.filled + n);
+  PyObject** out = static_cast<PyObject**>(c.buffer.mutable_data()) + c.filled;
+  int64_t i = 0;
+  if (c.dedup) {
+    const uint32_t before = c.dedup->size();
+    {
+      py::gil_scoped_release release;
+      i = c.dedup->Add(a, reinterpret_cast<uint64_t*>(out));
+    }
+    c.filled += i;  // ids: cleared by the destructor if a str cannot be made below
+    for (uint32_t id = before; id < c.dedup->size(); ++id) {
+      std::string_view v = c.dedup->value(id);
+      c.uniques.push_back(MakeStr(v.data(), v.size()));
+    }
+    if (!c.dedup->MostlyDistinct()) return;
+    ResolveStrings(c);
+  }
+  for (; i < n; ++i) {
+    if (a.IsNull(i)) {
+      Py_INCREF(Py_None);
+      out[i] = Py_None;
+    } else {
+      std::string_view v = a.GetView(i);
+      out[i] = MakeStr(v.data(), v.size());
+    }
+    ++c.filled;  // counted per row: a failing str leaves only references behind
+  }
+}
+
+void PandasConverter::ResolveStrings(Column& c) {
+  if (!c.dedup) return;
+  if (c.filled > 0) {
+    PyObject** p = static_cast<PyObject**>(c.buffer.mutable_data());
+    const uint64_t* ids = reinterpret_cast<const uint64_t*>(p);
+    PyObject* const* uniques = c.uniques.data();
+    const int64_t n = c.filled;
+    {
+      py::gil_scoped_release release;
+      for (int64_t i = 0; i < n; ++i) {
+        const uint64_t id = ids[i];
+        p[i] = id == StringDeduper::kNullId ? Py_None : uniques[id];
+      }
+    }
+    // Every row is a reference: added per object at once. `uniques` gives its own back.
+    std::vector<uint64_t> uses;
+    c.dedup->CollectUses(&uses);
+    for (uint32_t id = 0; id < c.dedup->size(); ++id) {
+      PyObject* o = c.uniques[id];
+      Py_SET_REFCNT(o, Py_REFCNT(o) + static_cast<Py_ssize_t>(uses[id]));
+    }
+    Py_SET_REFCNT(Py_None, Py_REFCNT(Py_None) + static_cast<Py_ssize_t>(c.dedup->nulls()));
+  }
+  c.dedup.reset();
+  for (PyObject* o : c.uniques) Py_DECREF(o);
+  c.uniques = {};
 }
 
 namespace {
@@ -595,6 +611,11 @@ py::tuple PandasConverter::FinishColumn(Column& c) {
     case TypeId::kFloat64: return FinishNumeric<double>(c);
     case TypeId::kBool: return FinishBool(c);
     case TypeId::kTimestamp: return FinishTimestamp(c);
+    case TypeId::kString:
+    case TypeId::kLargeString: {
+      ResolveStrings(c);
+      return py::make_tuple(py::str(c.field->name), "numpy", TakeBuffer(c), py::none(), py::none());
+    }
     default: break;
   }
   py::array out(py::dtype("O"), {c.length}, {});

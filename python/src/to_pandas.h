@@ -29,7 +29,7 @@ namespace delta::python {
 
 namespace py = pybind11;
 
-class StrCache;
+class StringDeduper;
 
 struct PandasOptions {
   /// Integers and bools with nulls as values + mask (pandas Int64/boolean) instead of float64
@@ -57,7 +57,7 @@ class PandasConverter {
   py::list Finish();
 
  private:
-  enum class Kind { kNumeric, kBool, kTimestamp, kObject };
+  enum class Kind { kNumeric, kBool, kTimestamp, kString, kObject };
   struct Column {
     columnar::FieldPtr field;
     Kind kind = Kind::kObject;
@@ -69,7 +69,12 @@ class PandasConverter {
     std::vector<uint8_t> mask;          // 1 at nulls, once has_mask (the first null) is set
     bool has_mask = false;
     std::vector<PyObject*> objects;     // owned references (kObject)
-    std::shared_ptr<StrCache> strings;  // string columns: shared repeated values
+    // kString: `buffer` is the final object array. While `dedup` is set, its filled rows hold
+    // value ids (StringDeduper::kNullId for nulls), not objects yet, and `uniques` holds one
+    // owned str per id; afterwards (too many distinct values, or finished) they hold owned
+    // references.
+    std::unique_ptr<StringDeduper> dedup;
+    std::vector<PyObject*> uniques;
     int64_t length = 0;
     int64_t null_count = 0;
   };
@@ -84,6 +89,10 @@ class PandasConverter {
   py::tuple FinishNumeric(Column& c);
   py::tuple FinishBool(Column& c);
   py::tuple FinishTimestamp(Column& c);
+  void AppendStrings(Column& c, const columnar::ArrayData& a);
+  /// Turns the ids of a deduplicated column into references (refcounts added in bulk) and drops
+  /// the deduper.
+  void ResolveStrings(Column& c);
 
   columnar::SchemaPtr schema_;
   PandasOptions options_;

@@ -3,7 +3,9 @@ the Arrow PyCapsule stream and the GIL."""
 
 import datetime as dt
 import decimal
+import gc
 import os
+import sys
 import threading
 import time
 
@@ -229,3 +231,67 @@ def test_repeated_strings_share_objects_and_stay_exact(tmp_path):
     assert df["u"].tolist() == uniq * 2
     same = [i for i, v in enumerate(values) if v == "c1"]
     assert df["s"][same[0]] is df["s"][same[1]]  # one str object for a repeated value
+
+
+def test_shared_strings_carry_one_reference_per_row(tmp_path):
+    path = str(tmp_path / "refs")
+    # Low cardinality first (shared through the deduplicating table), then a stretch of distinct
+    # values that makes the column give up sharing midway: both halves must hold exact references.
+    vocab = ["val-%d" % i for i in range(10)]
+    head = [vocab[i % 10] for i in range(100_000)]
+    head[3] = None
+    tail = ["distinct-%d" % i for i in range(150_000)]
+    write_deltalake(path, pd.DataFrame({"s": head + tail}))
+    for _ in range(3):  # conversions repeat; dropped frames give every reference back
+        arr = DeltaTable(path).to_pandas()["s"].to_numpy()
+        assert arr.tolist() == head + tail
+        x = arr[0]
+        uses = sum(1 for v in head if v == x)
+        assert all(arr[i] is x for i in range(0, 100_000, 10))
+        # the array holds `uses` references, x one, getrefcount's argument one
+        assert sys.getrefcount(x) == uses + 2
+        y = arr[100_000 + 7]
+        assert sys.getrefcount(y) == 3
+        del arr, x, y
+        gc.collect()
+
+
+def test_invalid_utf8_in_a_shared_string_column_raises(tmp_path):
+    path = str(tmp_path / "bad")
+    good = [b"ok-%d" % (i % 5) for i in range(20_000)]
+    good[12_345] = b"bad-\xff\xfe"
+    write_deltalake(path, pd.DataFrame({"s": good}))
+    # The same bytes declared a string column (as a foreign writer may do).
+    log = os.path.join(path, "_delta_log", "00000000000000000000.json")
+    with open(log) as f:
+        text = f.read()
+    with open(log, "w") as f:
+        f.write(text.replace('\\"type\\":\\"binary\\"', '\\"type\\":\\"string\\"'))
+    assert DeltaTable(path).schema().fields[0].type.type == "string"
+    with pytest.raises(UnicodeDecodeError):
+        DeltaTable(path).to_pandas()
+    gc.collect()  # the half-made column was released without touching the ids it held
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_string_memory_goes_back_after_the_frame_is_dropped(tmp_path):
+    path = str(tmp_path / "mem")
+    n = 1_500_000
+    write_deltalake(path, pd.DataFrame({"s": ["row-%08d-%s" % (i, "x" * (i % 20)) for i in range(n)]}))
+    gc.collect()
+    DeltaTable(path).to_pandas()  # warm-up: the allocator is installed, pools exist
+    gc.collect()
+    before = _rss_bytes()
+    df = DeltaTable(path).to_pandas()
+    assert df["s"][n - 1] == "row-%08d-%s" % (n - 1, "x" * ((n - 1) % 20))
+    grown = _rss_bytes() - before
+    assert grown > 100 << 20  # 1.5 M str objects and their array
+    del df
+    gc.collect()
+    # Arenas of emptied regions are unmapped: most of it is given back (pymalloc's own arenas keep
+    # about a third here too, held by objects made meanwhile and by the C heap).
+    assert _rss_bytes() - before < grown // 2
