@@ -145,7 +145,8 @@ class Transaction:
     def __init__(self, app_id: str, version: int, last_updated: Optional[int] = ...) -> None: ...
 
 class CommitProperties:
-    """Commit options of a write."""
+    """Commit options of a write: custom_metadata (extra commitInfo fields), retries, an
+    application transaction."""
     custom_metadata: Optional[Dict[str, str]]
     max_commit_retries: Optional[int]
     app_transactions: List[Transaction]

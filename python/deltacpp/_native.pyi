@@ -43,4 +43,5 @@ def create_table(uri: str, schema: Any, partition_by: List[str], configuration: 
 def write(uri: str, source: Any, mode: str, partition_by: List[str], schema_mode: Optional[str],
           predicate: Optional[str], name: Optional[str], description: Optional[str],
           configuration: Dict[str, str], app_id: Optional[str], app_version: Optional[int],
-          max_attempts: Optional[int], storage_options: Dict[str, str]) -> Dict[str, Any]: ...
+          max_attempts: Optional[int], storage_options: Dict[str, str],
+          commit_metadata: Dict[str, str] = ...) -> Dict[str, Any]: ...

@@ -23,13 +23,16 @@ class Transaction:
 
 
 class CommitProperties:
-    """Commit options of a write: retries on conflicts and application transactions.
-    custom_metadata is not supported yet (a non-empty dict raises ValueError)."""
+    """Commit options of a write: extra commitInfo fields, retries on conflicts and an
+    application transaction. custom_metadata: string keys and values added to the commit's
+    commitInfo (as delta-rs does; Spark's userMetadata is one such key), shown by history()."""
 
     def __init__(self, custom_metadata: Optional[Dict[str, str]] = None, max_commit_retries: Optional[int] = None,
                  app_transactions: Optional[List[Transaction]] = None) -> None:
-        if custom_metadata:
-            raise ValueError("CommitProperties.custom_metadata is not supported by deltacpp yet")
+        if custom_metadata is not None:
+            if not isinstance(custom_metadata, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in custom_metadata.items()):
+                raise TypeError("custom_metadata must be a dict of str to str")
         if app_transactions is not None and len(app_transactions) > 1:
             raise ValueError("deltacpp writes at most one application transaction per commit")
         if max_commit_retries is not None and (not isinstance(max_commit_retries, int) or max_commit_retries < 0):
@@ -99,14 +102,17 @@ def write_deltalake(
         raise ValueError("mode must be 'error', 'append', 'overwrite' or 'ignore', got %r" % (mode,))
     config = {str(k): ("" if v is None else str(v)) for k, v in (configuration or {}).items()}
     app_id = app_version = max_attempts = None
+    commit_metadata = {}
     if commit_properties is not None:
         if commit_properties.app_transactions:
             app_id = commit_properties.app_transactions[0].app_id
             app_version = commit_properties.app_transactions[0].version
         if commit_properties.max_commit_retries is not None:
             max_attempts = commit_properties.max_commit_retries + 1
+        commit_metadata = dict(commit_properties.custom_metadata or {})
     result = _native.write(uri, _source(data), mode, list(partition_by or []), schema_mode, predicate, name,
-                           description, config, app_id, app_version, max_attempts, dict(storage_options or {}))
+                           description, config, app_id, app_version, max_attempts, dict(storage_options or {}),
+                           commit_metadata)
     if table is not None:
         table.update_incremental()
     return result

@@ -410,7 +410,8 @@ py::dict Write(const std::string& uri, const py::object& source, const std::stri
                const std::optional<std::string>& predicate, const std::optional<std::string>& name,
                const std::optional<std::string>& description, const std::map<std::string, std::string>& configuration,
                const std::optional<std::string>& app_id, std::optional<int64_t> app_version,
-               std::optional<int> max_attempts, const StorageMap& storage) {
+               std::optional<int> max_attempts, const StorageMap& storage,
+               const std::map<std::string, std::string>& commit_metadata) {
   ops::WriteOptions opts;
   opts.mode = Unwrap(ops::ParseSaveMode(mode));
   opts.partition_by = partition_by;
@@ -436,6 +437,7 @@ py::dict Write(const std::string& uri, const py::object& source, const std::stri
     opts.transaction.max_attempts = *max_attempts;
   }
   opts.transaction.engine_info = "deltacpp-python";
+  opts.transaction.commit_metadata = commit_metadata;
 
   std::shared_ptr<columnar::RecordBatchReader> reader;
   if (py::isinstance<py::capsule>(source)) {
@@ -526,5 +528,5 @@ PYBIND11_MODULE(_native, m) {
   m.def("write", &Write, py::arg("uri"), py::arg("source"), py::arg("mode"), py::arg("partition_by"),
         py::arg("schema_mode"), py::arg("predicate"), py::arg("name"), py::arg("description"),
         py::arg("configuration"), py::arg("app_id"), py::arg("app_version"), py::arg("max_attempts"),
-        py::arg("storage_options"));
+        py::arg("storage_options"), py::arg("commit_metadata") = std::map<std::string, std::string>{});
 }

@@ -122,8 +122,15 @@ def test_app_transactions_and_table_argument(tmp_path):
     assert t.transaction_version("job-1") == 7 and t.transaction_version("other") is None
     assert write_deltalake(t, frame(2, 20), mode="append", commit_properties=props)["status"] == "skipped"
     assert t.count() == 4
-    with pytest.raises(ValueError):
-        CommitProperties(custom_metadata={"k": "v"})
+    meta = CommitProperties(custom_metadata={"userMetadata": "backfill", "run": "42"})
+    write_deltalake(t, frame(1, 30), mode="append", commit_properties=meta)
+    last = t.history(limit=1)[0]
+    assert last["userMetadata"] == "backfill" and last["run"] == "42" and last["operation"] == "WRITE"
+    with pytest.raises(TypeError):
+        CommitProperties(custom_metadata={"k": 1})
+    with pytest.raises(DeltaError, match="operation"):  # a field the writer sets itself
+        write_deltalake(t, frame(1, 40), mode="append", commit_properties=CommitProperties(custom_metadata={"operation": "x"}))
+    assert t.count() == 5
 
 
 def test_bad_data_is_rejected_clearly(tmp_path):

@@ -175,6 +175,7 @@ void WriteCommitInfo(const CommitInfo& c, ObjectWriter& o) {
   if (!c.operation_metrics.empty()) o.RawMapField("operationMetrics", c.operation_metrics);
   o.OptString("engineInfo", c.engine_info);
   o.OptString("txnId", c.txn_id);
+  for (const auto& [k, v] : c.custom) o.String(k, v);
 }
 
 void WriteTxn(const SetTransaction& t, ObjectWriter& o) {

@@ -98,6 +98,9 @@ struct CommitInfo {
   std::optional<std::string> txn_id;
   /// operationMetrics: values as JSON texts.
   std::map<std::string, std::string> operation_metrics;
+  /// Further top-level string fields chosen by the writer's user (e.g. Spark's userMetadata, or
+  /// delta-rs' custom metadata), written after ours.
+  std::map<std::string, std::string> custom;
 };
 
 struct SetTransaction {

@@ -157,6 +157,15 @@ struct Transaction::Impl {
 };
 
 Status Transaction::Impl::Validate() const {
+  static constexpr std::string_view kOwnFields[] = {
+      "inCommitTimestamp", "timestamp",   "operation", "operationParameters", "readVersion",
+      "isolationLevel",    "isBlindAppend", "operationMetrics", "engineInfo",     "txnId"};
+  for (const auto& [k, v] : options.commit_metadata) {
+    if (k.empty() || std::find(std::begin(kOwnFields), std::end(kOwnFields), k) != std::end(kOwnFields)) {
+      return Status::InvalidArgument(
+          fmt::format("commit metadata key '{}' is empty or names a commitInfo field the writer sets itself", k));
+    }
+  }
   const p::Protocol* proto = effective_protocol();
   const p::Metadata* meta = effective_metadata();
   if (is_create() && (!protocol || !metadata)) {
@@ -194,6 +203,7 @@ p::CommitInfo Transaction::Impl::BuildCommitInfo(std::optional<int64_t> ict) con
   ci.operation_metrics = operation_metrics;
   ci.engine_info = options.engine_info;
   ci.txn_id = txn_id;
+  ci.custom = options.commit_metadata;
   return ci;
 }
 
