@@ -60,6 +60,11 @@ class Buffer {
 
 using BufferPtr = std::shared_ptr<Buffer>;
 
+/// Bytes of released large (>= 1 MiB) blocks kept for reuse by later buffers: 256 MiB unless the
+/// environment variable DELTA_BUFFER_CACHE_MB says otherwise (read once); 0 (also in
+/// AddressSanitizer builds, which must see every free) turns the cache off.
+int64_t BufferCacheLimit();
+
 /// BufferBuilder: an append-only growable byte buffer with amortised doubling; Finish() hands the
 /// bytes over as a Buffer without copying. Not thread-safe.
 class BufferBuilder {

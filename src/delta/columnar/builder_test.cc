@@ -48,6 +48,32 @@ TEST(BufferTest, ZeroedCopySliceWrapResize) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(r->data()) % kBufferAlignment, 0u);
 }
 
+TEST(BufferTest, LargeBlocksAreReusedAndStillZeroedOnRequest) {
+  // A released large buffer's block serves the next buffer of its size class (the scan's row
+  // groups reuse memory instead of faulting fresh pages in); its old bytes never leak through
+  // where zeroes are promised.
+  if (BufferCacheLimit() < (int64_t{64} << 20)) GTEST_SKIP() << "the large-buffer cache is off or small";
+  const int64_t size = (int64_t{3} << 20) + 100;
+  const uint8_t* first_data;
+  {
+    ASSERT_OK_AND_ASSIGN(auto a, Buffer::Allocate(size));
+    std::memset(a->mutable_data(), 0xAB, static_cast<size_t>(size));
+    first_data = a->data();
+  }
+  ASSERT_OK_AND_ASSIGN(auto b, Buffer::Allocate(size + 1000, /*zero=*/true));  // same class
+  EXPECT_EQ(b->data(), first_data);
+  for (int64_t i = 0; i < b->capacity(); i += 4093) ASSERT_EQ(b->data()[i], 0) << i;
+  b.reset();
+  ASSERT_OK_AND_ASSIGN(auto c, Buffer::Allocate(size));
+  EXPECT_EQ(c->data(), first_data);
+  for (int64_t i = size; i < c->capacity(); ++i) ASSERT_EQ(c->data()[i], 0) << i;  // padding
+  // Growing moves to a larger class and gives the old block back.
+  ASSERT_OK(c->Resize(size * 3));
+  EXPECT_NE(c->data(), first_data);
+  ASSERT_OK_AND_ASSIGN(auto d, Buffer::Allocate(size));
+  EXPECT_EQ(d->data(), first_data);
+}
+
 TEST(BufferTest, BufferBuilderGrowsManyTimes) {
   BufferBuilder bb;
   for (int32_t i = 0; i < 10000; ++i) ASSERT_OK(bb.AppendValue<int32_t>(i));
