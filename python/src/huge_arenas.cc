@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace delta::python {
@@ -29,6 +30,9 @@ struct State {
   size_t arena_size = 0;  // the size of the first request; others go to `previous`
   int slots = 0;          // arenas per region
   std::map<uintptr_t, Region> regions;  // by base address
+  // pymalloc calls us under the GIL, but interpreters with their own GIL (3.12+) share the
+  // allocator: a lock costs nothing at one call per arena.
+  std::mutex mu;
 };
 
 State* g_state = nullptr;
@@ -49,6 +53,7 @@ char* MapRegion() {
 
 void* Alloc(void* ctx, size_t size) {
   auto* st = static_cast<State*>(ctx);
+  std::lock_guard<std::mutex> lock(st->mu);
   if (st->arena_size == 0 && size > 0 && size <= kRegionSize / 4 && kRegionSize % size == 0) {
     st->arena_size = size;
     st->slots = static_cast<int>(kRegionSize / size);
@@ -73,6 +78,7 @@ void* Alloc(void* ctx, size_t size) {
 
 void Free(void* ctx, void* ptr, size_t size) {
   auto* st = static_cast<State*>(ctx);
+  std::unique_lock<std::mutex> lock(st->mu);
   uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
   auto it = st->regions.upper_bound(p);
   if (it != st->regions.begin()) {
@@ -88,6 +94,7 @@ void Free(void* ctx, void* ptr, size_t size) {
       return;
     }
   }
+  lock.unlock();
   st->previous.free(st->previous.ctx, ptr, size);
 }
 

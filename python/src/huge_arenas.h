@@ -15,7 +15,7 @@
 // handed out must be freed by us). Not installed when transparent huge pages are off
 // (/sys/kernel/mm/transparent_hugepage/enabled is [never]) or when the environment variable
 // DELTACPP_HUGE_ARENAS is 0.
-// Thread-safety: needs the GIL (pymalloc calls the allocator with it held).
+// Thread-safety: InstallHugePageArenas needs the GIL; the allocator locks its own state.
 #pragma once
 
 namespace delta::python {

@@ -19,8 +19,10 @@
 #include <string>
 
 #include "delta/columnar/builder.h"
+#include "delta/columnar/time_unit.h"
 #include "delta/util/bit_util.h"
 #include "delta/util/civil_time.h"
+#include "delta/util/decimal_text.h"
 
 namespace delta::python {
 
@@ -30,6 +32,7 @@ using columnar::ArrayData;
 using columnar::ArrayPtr;
 using columnar::TimeUnit;
 using columnar::TypeId;
+using columnar::UnitsPerSecond;
 
 // datetime.h defines PyDateTimeAPI per translation unit, so each one that uses it imports it.
 void EnsureDateTimeApi() {
@@ -75,46 +78,6 @@ PyObject* DecimalClass() {
     cls = c.release().ptr();
   }
   return cls;
-}
-
-// Unscaled 128-bit value and scale to the exact decimal text ("-12.345", "0.001", "1E+3").
-std::string DecimalText(__int128 v, int scale) {
-  bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
-  char digits[48];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + static_cast<int>(u % 10));
-    u /= 10;
-  } while (u != 0);
-  std::string out;
-  if (neg) out.push_back('-');
-  if (scale <= 0) {
-    for (int k = n - 1; k >= 0; --k) out.push_back(digits[k]);
-    if (scale < 0) out += "E+" + std::to_string(-scale);
-    return out;
-  }
-  if (n <= scale) {
-    out += "0.";
-    for (int k = 0; k < scale - n; ++k) out.push_back('0');
-    for (int k = n - 1; k >= 0; --k) out.push_back(digits[k]);
-    return out;
-  }
-  for (int k = n - 1; k >= 0; --k) {
-    out.push_back(digits[k]);
-    if (k == scale) out.push_back('.');
-  }
-  return out;
-}
-
-int64_t UnitsPerSecond(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1;
 }
 
 PyObject* DateToPython(int64_t days) {
@@ -178,7 +141,7 @@ PyObject* ValueToPython(const ArrayData& a, int64_t i) {
     case TypeId::kDate32: return DateToPython(a.values<int32_t>()[i]);
     case TypeId::kTimestamp: return TimestampToPython(a.values<int64_t>()[i], t);
     case TypeId::kDecimal128: {
-      std::string text = DecimalText(columnar::GetDecimal128(a, i), t.scale());
+      std::string text = util::DecimalText(columnar::GetDecimal128(a, i), t.scale());
       PyObject* s = Checked(PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size())));
       PyObject* r = PyObject_CallOneArg(DecimalClass(), s);
       Py_DECREF(s);

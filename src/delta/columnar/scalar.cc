@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "delta/columnar/builder.h"
+#include "delta/columnar/time_unit.h"
 #include "delta/util/civil_time.h"
+#include "delta/util/decimal_text.h"
 #include "delta/util/macros.h"
 
 namespace delta::columnar {
@@ -22,16 +24,6 @@ std::string DateString(int64_t days) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
-
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1;
 }
 
 int FractionDigits(TimeUnit unit) {
@@ -62,26 +54,6 @@ std::string TimeString(int64_t v, TimeUnit unit) {
   const int64_t frac = v - secs * per_sec;
   std::string out = fmt::format("{:02d}:{:02d}:{:02d}", secs / 3600, (secs / 60) % 60, secs % 60);
   if (per_sec > 1) out += fmt::format(".{:0{}d}", frac, FractionDigits(unit));
-  return out;
-}
-
-// Decimal digits of an unscaled 128-bit value with `scale` fraction digits.
-std::string DecimalString(__int128 v, int32_t scale) {
-  const bool neg = v < 0;
-  unsigned __int128 u = neg ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(v)
-                            : static_cast<unsigned __int128>(v);
-  std::string digits;
-  do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  } while (u != 0);
-  while (static_cast<int32_t>(digits.size()) <= scale) digits.push_back('0');
-  std::string out;
-  if (neg) out.push_back('-');
-  for (size_t i = digits.size(); i-- > 0;) {
-    out.push_back(digits[i]);
-    if (scale > 0 && i == static_cast<size_t>(scale)) out.push_back('.');
-  }
   return out;
 }
 
@@ -134,7 +106,7 @@ std::string Scalar::ToString() const {
       if (auto* i = std::get_if<int64_t>(&value)) return std::to_string(static_cast<uint64_t>(*i));
       break;
     case TypeId::kDecimal128:
-      if (auto* d = std::get_if<__int128>(&value)) return DecimalString(*d, type->scale());
+      if (auto* d = std::get_if<__int128>(&value)) return util::DecimalText(*d, type->scale());
       break;
     case TypeId::kString:
     case TypeId::kLargeString:
@@ -156,7 +128,7 @@ std::string Scalar::ToString() const {
     if (std::isinf(*d)) return *d > 0 ? "Infinity" : "-Infinity";
     return fmt::format("{}", *d);
   }
-  if (auto* d = std::get_if<__int128>(&value)) return DecimalString(*d, 0);
+  if (auto* d = std::get_if<__int128>(&value)) return util::DecimalText(*d, 0);
   if (auto* s = std::get_if<std::string>(&value)) return "'" + *s + "'";
   return "null";
 }

@@ -1,5 +1,7 @@
 #include "delta/expr/bind.h"
 
+#include "delta/columnar/time_unit.h"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -60,16 +62,6 @@ void IntegerRange(TypeId id, int64_t* lo, int64_t* hi) {
     case TypeId::kUInt32: *lo = 0; *hi = UINT32_MAX; return;
     default: *lo = INT64_MIN; *hi = INT64_MAX; return;
   }
-}
-
-int64_t UnitsPerSecond(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1000000;
 }
 
 ExprPtr BoolLit(bool v) { return Expression::MakeLiteral(Scalar{columnar::Bool(), v}); }

@@ -1,5 +1,7 @@
 #include "delta/expr/expression.h"
 
+#include "delta/util/decimal_text.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -123,30 +125,6 @@ std::string QuoteString(std::string_view s) {
   return out;
 }
 
-std::string Int128ToString(__int128 v) {
-  if (v == 0) return "0";
-  const bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
-  char buf[48];
-  int pos = 48;
-  while (u > 0) {
-    buf[--pos] = static_cast<char>('0' + static_cast<int>(u % 10));
-    u /= 10;
-  }
-  if (neg) buf[--pos] = '-';
-  return std::string(buf + pos, static_cast<size_t>(48 - pos));
-}
-
-std::string DecimalToString(__int128 unscaled, int32_t scale) {
-  std::string digits = Int128ToString(unscaled);
-  if (scale <= 0) return digits;
-  const bool neg = !digits.empty() && digits[0] == '-';
-  if (neg) digits.erase(0, 1);
-  if (digits.size() <= static_cast<size_t>(scale)) digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
-  digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  return neg ? "-" + digits : digits;
-}
-
 std::string DateToString(int64_t days) {
   int64_t y;
   unsigned m, d;
@@ -227,7 +205,7 @@ std::string ScalarToSql(const Scalar& s) {
       if (out.find_first_of("eE") == std::string::npos) out += "E0";
       return out;
     }
-    case TypeId::kDecimal128: return DecimalToString(std::get<__int128>(s.value), t.scale());
+    case TypeId::kDecimal128: return util::DecimalText(std::get<__int128>(s.value), t.scale());
     case TypeId::kDate32: return "DATE '" + DateToString(std::get<int64_t>(s.value)) + "'";
     case TypeId::kTimestamp: {
       const std::string text = TimestampToString(std::get<int64_t>(s.value), t.unit());

@@ -1,5 +1,7 @@
 #include "delta/expr/stats.h"
 
+#include "delta/columnar/time_unit.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -57,16 +59,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) s.remove_prefix(1);
   return s;
-}
-
-int64_t UnitsPerSecond(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1000000;
 }
 
 bool IntegerFits(TypeId id, int64_t v) {

@@ -15,6 +15,7 @@
 #include "delta/protocol/json_names.h"
 #include "delta/storage/path.h"
 #include "delta/util/civil_time.h"
+#include "delta/util/decimal_text.h"
 #include "delta/util/macros.h"
 #include "delta/util/thread_pool.h"
 
@@ -169,19 +170,7 @@ void AppendStatsValue(const ArrayData& a, int64_t i, std::string* out) {
     case TypeId::kDecimal128: {
       __int128 v;
       std::memcpy(&v, a.GetFixed(i).data(), 16);
-      bool neg = v < 0;
-      unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
-      std::string digits;
-      do {
-        digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-        u /= 10;
-      } while (u != 0);
-      int scale = a.type->scale();
-      while (static_cast<int>(digits.size()) <= scale) digits.push_back('0');
-      std::string text(digits.rbegin(), digits.rend());
-      if (scale > 0) text.insert(text.size() - static_cast<size_t>(scale), ".");
-      if (neg) out->push_back('-');
-      out->append(text);
+      util::AppendDecimalText(out, v, a.type->scale());
       break;
     }
     case TypeId::kStruct: {

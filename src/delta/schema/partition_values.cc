@@ -18,16 +18,6 @@ using columnar::TypePtr;
 
 namespace internal {
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kSecond: return 1;
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1;
-}
-
 std::string FormatTimestampMicros(int64_t micros) {
   const int64_t secs = FloorDiv(micros, 1000000);
   const int64_t frac = micros - secs * 1000000;

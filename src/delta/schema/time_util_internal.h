@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "delta/columnar/time_unit.h"
 #include "delta/columnar/type.h"
 #include "delta/util/civil_time.h"
 
@@ -14,7 +15,7 @@ namespace delta::schema::internal {
 using util::FloorDiv;
 using util::FormatDate;
 
-int64_t UnitsPerSecond(columnar::TimeUnit unit);
+using columnar::UnitsPerSecond;
 /// "YYYY-MM-DD HH:MM:SS.ffffff".
 std::string FormatTimestampMicros(int64_t micros);
 

@@ -15,6 +15,7 @@
 #include "delta/columnar/builder.h"
 #include "delta/util/bit_util.h"
 #include "delta/util/civil_time.h"
+#include "delta/util/decimal_text.h"
 #include "delta/util/macros.h"
 
 namespace delta::txn {
@@ -62,23 +63,6 @@ void AppendTimestampMillis(std::string* out, int64_t millis, bool utc) {
   util::AppendDate(days, out);
   fmt::format_to(std::back_inserter(*out), "T{:02}:{:02}:{:02}.{:03}{}", ms_of_day / 3600000, (ms_of_day / 60000) % 60,
                  (ms_of_day / 1000) % 60, ms_of_day % 1000, utc ? "Z" : "");
-}
-
-void AppendDecimal(std::string* out, __int128 v, int32_t scale) {
-  const bool neg = v < 0;
-  unsigned __int128 u = neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
-  char digits[48];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + static_cast<int>(u % 10));
-    u /= 10;
-  } while (u != 0);
-  while (n <= scale) digits[n++] = '0';  // at least one digit before the point
-  if (neg) out->push_back('-');
-  for (int i = n - 1; i >= 0; --i) {
-    out->push_back(digits[i]);
-    if (i == scale && scale > 0) out->push_back('.');
-  }
 }
 
 void AppendDouble(std::string* out, double v, bool is_float32) {
@@ -612,7 +596,7 @@ bool AppendLeafValue(std::string* out, const StatsCollector::Leaf& leaf, Section
       fmt::format_to(std::back_inserter(*out), "{}", is_min ? leaf.imin : leaf.imax);
       return true;
     case Kind::kDecimal:
-      AppendDecimal(out, is_min ? leaf.decmin : leaf.decmax, leaf.type->scale());
+      util::AppendDecimalText(out, is_min ? leaf.decmin : leaf.decmax, leaf.type->scale());
       return true;
     case Kind::kDate:
       out->push_back('"');
