@@ -53,12 +53,15 @@ char* MapRegion() {
 
 void* Alloc(void* ctx, size_t size) {
   auto* st = static_cast<State*>(ctx);
-  std::lock_guard<std::mutex> lock(st->mu);
+  std::unique_lock<std::mutex> lock(st->mu);
   if (st->arena_size == 0 && size > 0 && size <= kRegionSize / 4 && kRegionSize % size == 0) {
     st->arena_size = size;
     st->slots = static_cast<int>(kRegionSize / size);
   }
-  if (size != st->arena_size || st->slots > 64) return st->previous.alloc(st->previous.ctx, size);
+  if (size != st->arena_size || st->slots > 64) {
+    lock.unlock();
+    return st->previous.alloc(st->previous.ctx, size);
+  }
   // The fullest region with room: arenas packed together let regions empty and be unmapped.
   Region* best = nullptr;
   for (auto& [base, r] : st->regions) {
@@ -66,7 +69,10 @@ void* Alloc(void* ctx, size_t size) {
   }
   if (best == nullptr) {
     char* base = MapRegion();
-    if (base == nullptr) return st->previous.alloc(st->previous.ctx, size);
+    if (base == nullptr) {
+      lock.unlock();
+      return st->previous.alloc(st->previous.ctx, size);
+    }
     best = &st->regions[reinterpret_cast<uintptr_t>(base)];
     best->base = base;
   }
@@ -90,6 +96,11 @@ void Free(void* ctx, void* ptr, size_t size) {
       if (--r.live == 0) {
         munmap(r.base, kRegionSize);
         st->regions.erase(it);
+      } else {
+        // Given back now, as pymalloc's own munmap would: a region pinned by one long-lived
+        // arena must not hold the memory of fifteen freed ones. (Splits the huge page; a later
+        // arena in this slot is faulted in again.)
+        madvise(ptr, st->arena_size, MADV_DONTNEED);
       }
       return;
     }

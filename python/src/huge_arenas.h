@@ -6,9 +6,9 @@
 //
 // InstallHugePageArenas() replaces pymalloc's arena allocator (the public
 // PyObject_SetArenaAllocator hook) with one that cuts arenas out of 2 MiB-aligned regions of
-// 16 MiB marked MADV_HUGEPAGE. A region is unmapped as soon as its last arena is freed, so memory
-// goes back to the system as before; a freed arena's room is reused by the next arena of the same
-// region meanwhile. Arenas made before the switch, and requests of another size, are passed to
+// 16 MiB marked MADV_HUGEPAGE. A freed arena's memory goes back to the system as before
+// (MADV_DONTNEED, or munmap of the region with its last arena); its room in the region is reused
+// by a later arena. Arenas made before the switch, and requests of another size, are passed to
 // the allocator that was installed before.
 //
 // Installed at most once per process, on the first to_pandas(), and never removed (arenas

@@ -73,6 +73,7 @@ void StringDeduper::AddTyped(const columnar::ArrayData& a, int64_t begin, int64_
   for (int64_t i = 0; i < n; ++i) {
     h[i] = XXH3_64bits(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
   }
+  if (slots_.empty()) Grow();
   int64_t nulls = 0;
   for (int64_t i = 0; i < n; ++i) {
     if (i + kPrefetchDistance < n) __builtin_prefetch(&slots_[h[i + kPrefetchDistance] & mask_]);

@@ -374,11 +374,16 @@ void PandasConverter::AppendStrings(Column& c, const ArrayData& a) {
   int64_t i = 0;
   if (c.dedup) {
     const uint32_t before = c.dedup->size();
-    {
+    try {
       py::gil_scoped_release release;
       i = c.dedup->Add(a, reinterpret_cast<uint64_t*>(out));
+    } catch (...) {
+      // Ids may have been written past `filled`: cleared, as numpy would release them.
+      std::memset(static_cast<void*>(out), 0, static_cast<size_t>(n) * sizeof(PyObject*));
+      throw;
     }
     c.filled += i;  // ids: cleared by the destructor if a str cannot be made below
+    c.uniques.reserve(c.dedup->size());  // push_back below cannot fail after MakeStr
     for (uint32_t id = before; id < c.dedup->size(); ++id) {
       std::string_view v = c.dedup->value(id);
       c.uniques.push_back(MakeStr(v.data(), v.size()));
@@ -413,6 +418,10 @@ void PandasConverter::ResolveStrings(Column& c) {
       }
     }
     // Every row is a reference: added per object at once. `uniques` gives its own back.
+#if defined(Py_DEBUG) || defined(Py_GIL_DISABLED) || defined(Py_TRACE_REFS)
+    // Builds whose reference counts are not one plain field: one Py_INCREF per row.
+    for (int64_t i = 0; i < n; ++i) Py_INCREF(p[i]);
+#else
     std::vector<uint64_t> uses;
     c.dedup->CollectUses(&uses);
     for (uint32_t id = 0; id < c.dedup->size(); ++id) {
@@ -420,6 +429,7 @@ void PandasConverter::ResolveStrings(Column& c) {
       Py_SET_REFCNT(o, Py_REFCNT(o) + static_cast<Py_ssize_t>(uses[id]));
     }
     Py_SET_REFCNT(Py_None, Py_REFCNT(Py_None) + static_cast<Py_ssize_t>(c.dedup->nulls()));
+#endif
   }
   c.dedup.reset();
   for (PyObject* o : c.uniques) Py_DECREF(o);

@@ -64,9 +64,12 @@ class BlockCache {
     if (limit_ > 0 && block <= limit_) {
       std::lock_guard<std::mutex> lock(mu_);
       if (cached_ + block <= limit_) {
-        free_.emplace(block, p);
-        cached_ += block;
-        return;
+        try {
+          free_.emplace(block, p);
+          cached_ += block;
+          return;
+        } catch (...) {  // called from ~Buffer: no exception may leave
+        }
       }
     }
     std::free(p);
@@ -81,7 +84,7 @@ class BlockCache {
     if (const char* env = std::getenv("DELTA_BUFFER_CACHE_MB"); env != nullptr && *env != 0) {
       char* end = nullptr;
       long long mb = std::strtoll(env, &end, 10);
-      if (end != nullptr && *end == 0 && mb >= 0) limit_ = static_cast<int64_t>(mb) << 20;
+      if (end != nullptr && *end == 0 && mb >= 0) limit_ = std::min<int64_t>(mb, int64_t{1} << 30) << 20;
     }
   }
   std::mutex mu_;

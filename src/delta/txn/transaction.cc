@@ -157,13 +157,17 @@ struct Transaction::Impl {
 };
 
 Status Transaction::Impl::Validate() const {
+  // Ours, and Spark's fields of other types than string (its readers would fail on a string).
   static constexpr std::string_view kOwnFields[] = {
-      "inCommitTimestamp", "timestamp",   "operation", "operationParameters", "readVersion",
-      "isolationLevel",    "isBlindAppend", "operationMetrics", "engineInfo",     "txnId"};
+      "inCommitTimestamp", "timestamp",     "operation",        "operationParameters", "readVersion",
+      "isolationLevel",    "isBlindAppend", "operationMetrics", "engineInfo",          "txnId",
+      "version",           "job",           "notebook",         "tags"};
   for (const auto& [k, v] : options.commit_metadata) {
     if (k.empty() || std::find(std::begin(kOwnFields), std::end(kOwnFields), k) != std::end(kOwnFields)) {
       return Status::InvalidArgument(
-          fmt::format("commit metadata key '{}' is empty or names a commitInfo field the writer sets itself", k));
+          fmt::format("commit metadata key '{}' is empty or names a commitInfo field the writer sets itself "
+                      "(or one Spark reads as another type than string)",
+                      k));
     }
   }
   const p::Protocol* proto = effective_protocol();

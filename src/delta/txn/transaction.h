@@ -42,8 +42,8 @@ struct TransactionOptions {
   /// engineInfo written in commitInfo.
   std::string engine_info = "deltacpp";
   /// Extra top-level string fields of commitInfo (e.g. {"userMetadata": "nightly load"}). A key
-  /// that names a field we write ourselves (timestamp, operation, ...) is InvalidArgument at
-  /// Commit().
+  /// that names a field we write ourselves (timestamp, operation, ...) or one Spark reads as
+  /// another type (version, job, notebook, tags) is InvalidArgument at Commit().
   std::map<std::string, std::string> commit_metadata;
   /// Write a checkpoint after committing when the new version is a multiple of
   /// delta.checkpointInterval (default 10). Failures to checkpoint do not fail the commit.

@@ -530,7 +530,7 @@ TEST_F(TransactionTest, CheckpointsOnInterval) {
 TEST_F(TransactionTest, CommitMetadataBecomesTopLevelCommitInfoFields) {
   Create();
   TransactionOptions opts;
-  opts.commit_metadata = {{"userMetadata", "nightly load"}, {"job", "a \"quoted\" id"}};
+  opts.commit_metadata = {{"userMetadata", "nightly load"}, {"run", "a \"quoted\" id"}};
   ASSERT_OK_AND_ASSIGN(auto txn, Transaction::Begin(Snap(), opts));
   txn->SetBlindAppend(true);
   txn->AddFiles({MakeAdd("m1.parquet", "a")});
@@ -539,15 +539,18 @@ TEST_F(TransactionTest, CommitMetadataBecomesTopLevelCommitInfoFields) {
   ASSERT_FALSE(actions.empty());
   const auto& ci = std::get<p::CommitInfo>(actions.front());
   EXPECT_NE(ci.json.find(R"("userMetadata":"nightly load")"), std::string::npos) << ci.json;
-  EXPECT_NE(ci.json.find(R"("job":"a \"quoted\" id")"), std::string::npos) << ci.json;
+  EXPECT_NE(ci.json.find(R"("run":"a \"quoted\" id")"), std::string::npos) << ci.json;
   EXPECT_EQ(ci.operation, std::optional<std::string>("WRITE"));
 
   // A key of a field the writer sets itself is refused, and nothing is committed.
-  opts.commit_metadata = {{"operation", "DELETE"}};
-  ASSERT_OK_AND_ASSIGN(auto bad, Transaction::Begin(Snap(), opts));
-  bad->SetBlindAppend(true);
-  bad->AddFiles({MakeAdd("m2.parquet", "a")});
-  ASSERT_RAISES(InvalidArgument, bad->Commit());
+  for (const char* key : {"operation", "version", "job", ""}) {
+    opts.commit_metadata = {{key, "x"}};
+    ASSERT_OK_AND_ASSIGN(auto bad, Transaction::Begin(Snap(), opts));
+    bad->SetBlindAppend(true);
+    bad->AddFiles({MakeAdd("m2.parquet", "a")});
+    SCOPED_TRACE(key);
+    ASSERT_RAISES(InvalidArgument, bad->Commit());
+  }
   EXPECT_EQ(Snap()->version(), r.version);
 }
 
