@@ -18,10 +18,13 @@ namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kRegionSize = size_t{16} << 20;
+// Freed arenas inside live regions kept backed by memory, at most.
+constexpr size_t kKeptLimit = size_t{256} << 20;
 
 struct Region {
   char* base = nullptr;
   uint64_t used = 0;  // bit k: slot k holds an arena
+  uint64_t kept = 0;  // bit k: slot k is free but still backed by memory (counted in State::kept_bytes)
   int live = 0;
 };
 
@@ -30,6 +33,7 @@ struct State {
   size_t arena_size = 0;  // the size of the first request; others go to `previous`
   int slots = 0;          // arenas per region
   std::map<uintptr_t, Region> regions;  // by base address
+  size_t kept_bytes = 0;  // freed arenas still backed by memory, for a quick reuse
   // pymalloc calls us under the GIL, but interpreters with their own GIL (3.12+) share the
   // allocator: a lock costs nothing at one call per arena.
   std::mutex mu;
@@ -76,7 +80,13 @@ void* Alloc(void* ctx, size_t size) {
     best = &st->regions[reinterpret_cast<uintptr_t>(base)];
     best->base = base;
   }
-  int slot = __builtin_ctzll(~best->used);
+  // A kept slot first: its memory is already there.
+  const uint64_t free_slots = ~best->used & (st->slots == 64 ? ~uint64_t{0} : (uint64_t{1} << st->slots) - 1);
+  int slot = __builtin_ctzll((best->kept & free_slots) != 0 ? (best->kept & free_slots) : free_slots);
+  if (best->kept & (uint64_t{1} << slot)) {
+    best->kept &= ~(uint64_t{1} << slot);
+    st->kept_bytes -= st->arena_size;
+  }
   best->used |= uint64_t{1} << slot;
   ++best->live;
   return best->base + static_cast<size_t>(slot) * st->arena_size;
@@ -94,12 +104,17 @@ void Free(void* ctx, void* ptr, size_t size) {
       int slot = static_cast<int>((p - it->first) / st->arena_size);
       r.used &= ~(uint64_t{1} << slot);
       if (--r.live == 0) {
+        st->kept_bytes -= static_cast<size_t>(__builtin_popcountll(r.kept)) * st->arena_size;
         munmap(r.base, kRegionSize);
         st->regions.erase(it);
+      } else if (st->kept_bytes + st->arena_size <= kKeptLimit) {
+        // Kept for the next arena: giving it back would split the huge page, and refaulting it
+        // in 4 KiB pages cost a quarter of a large to_pandas() that followed a dropped frame.
+        r.kept |= uint64_t{1} << slot;
+        st->kept_bytes += st->arena_size;
       } else {
-        // Given back now, as pymalloc's own munmap would: a region pinned by one long-lived
-        // arena must not hold the memory of fifteen freed ones. (Splits the huge page; a later
-        // arena in this slot is faulted in again.)
+        // Beyond the bound, given back now as pymalloc's own munmap would: a region pinned by
+        // one long-lived arena must not hold the memory of fifteen freed ones.
         madvise(ptr, st->arena_size, MADV_DONTNEED);
       }
       return;
