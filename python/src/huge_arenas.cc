@@ -25,7 +25,7 @@ struct Region {
   char* base = nullptr;
   uint64_t used = 0;  // bit k: slot k holds an arena
   uint64_t kept = 0;  // bit k: slot k is free but still backed by memory (counted in State::kept_bytes)
-  int live = 0;
+  int live() const { return __builtin_popcountll(used); }
 };
 
 struct State {
@@ -69,7 +69,7 @@ void* Alloc(void* ctx, size_t size) {
   // The fullest region with room: arenas packed together let regions empty and be unmapped.
   Region* best = nullptr;
   for (auto& [base, r] : st->regions) {
-    if (r.live < st->slots && (best == nullptr || r.live > best->live)) best = &r;
+    if (r.live() < st->slots && (best == nullptr || r.live() > best->live())) best = &r;
   }
   if (best == nullptr) {
     char* base = MapRegion();
@@ -88,7 +88,6 @@ void* Alloc(void* ctx, size_t size) {
     st->kept_bytes -= st->arena_size;
   }
   best->used |= uint64_t{1} << slot;
-  ++best->live;
   return best->base + static_cast<size_t>(slot) * st->arena_size;
 }
 
@@ -103,7 +102,7 @@ void Free(void* ctx, void* ptr, size_t size) {
     if (p < it->first + kRegionSize) {
       int slot = static_cast<int>((p - it->first) / st->arena_size);
       r.used &= ~(uint64_t{1} << slot);
-      if (--r.live == 0) {
+      if (r.used == 0) {
         st->kept_bytes -= static_cast<size_t>(__builtin_popcountll(r.kept)) * st->arena_size;
         munmap(r.base, kRegionSize);
         st->regions.erase(it);

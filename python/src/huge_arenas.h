@@ -9,8 +9,9 @@
 // 16 MiB marked MADV_HUGEPAGE. A region is unmapped with its last arena. A freed arena in a
 // region that still has live ones is kept backed for the next arena, up to 256 MiB in all
 // (giving it back splits the huge page, and a following large conversion was 25% slower); beyond
-// that it goes back to the system at once (MADV_DONTNEED), as with pymalloc's own munmap. Arenas made before the switch, and requests of another size, are passed to
-// the allocator that was installed before.
+// that it goes back to the system at once (MADV_DONTNEED), as with pymalloc's own munmap.
+// Arenas made before the switch, and requests of another size, are passed to the allocator that
+// was installed before.
 //
 // Installed at most once per process, on the first to_pandas(), and never removed (arenas
 // handed out must be freed by us). Not installed when transparent huge pages are off

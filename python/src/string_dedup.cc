@@ -62,11 +62,11 @@ uint32_t StringDeduper::Insert(uint64_t hash, const char* p, size_t n, size_t sl
 }
 
 template <typename Offset>
-void StringDeduper::AddTyped(const columnar::ArrayData& a, int64_t begin, int64_t end, uint64_t* out) {
+void StringDeduper::AddTyped(const columnar::ArrayData& a, const uint8_t* validity, int64_t begin, int64_t end,
+                             uint64_t* out) {
   const int64_t n = end - begin;
   const Offset* offsets = a.buffers[1]->data_as<Offset>() + a.offset + begin;
   const char* data = a.buffers[2] ? reinterpret_cast<const char*>(a.buffers[2]->data()) : "";
-  const uint8_t* validity = (a.buffers[0] && a.GetNullCountConst() > 0) ? a.buffers[0]->data() : nullptr;
   const int64_t bit0 = a.offset + begin;
   hashes_.resize(static_cast<size_t>(n));
   uint64_t* h = hashes_.data();
@@ -119,14 +119,15 @@ int64_t StringDeduper::Add(const columnar::ArrayData& a, uint64_t* out) {
     case columnar::TypeId::kLargeBinary: large = true; break;
     default: throw std::invalid_argument("StringDeduper: not a string array");
   }
+  const uint8_t* validity = (a.buffers[0] && a.GetNullCountConst() > 0) ? a.buffers[0]->data() : nullptr;
   // In steps that end on window boundaries, so that a mostly distinct column stops early.
   int64_t done = 0;
   while (done < a.length && !mostly_distinct_) {
     const int64_t step = std::min(a.length - done, std::max<int64_t>(kWindow - window_rows_, 1024));
     if (large) {
-      AddTyped<int64_t>(a, done, done + step, out + done);
+      AddTyped<int64_t>(a, validity, done, done + step, out + done);
     } else {
-      AddTyped<int32_t>(a, done, done + step, out + done);
+      AddTyped<int32_t>(a, validity, done, done + step, out + done);
     }
     done += step;
     if (window_rows_ >= kWindow) {

@@ -40,8 +40,6 @@ class StringDeduper {
   void CollectUses(std::vector<uint64_t>* uses) const;
   /// Null rows seen.
   uint64_t nulls() const { return nulls_; }
-  /// Rows seen (nulls included).
-  int64_t rows() const { return rows_; }
   /// Whether sharing has stopped paying, judged at the end of each window of kWindow non-null
   /// rows: more than 98% of the window were values not seen before (ids, free text: a uniform
   /// column of a million distinct values has 97% new values in its first window, one of four
@@ -56,7 +54,8 @@ class StringDeduper {
     uint32_t count;        // uses, modulo 2^32 (wraps are counted in wraps_)
   };
   template <typename Offset>
-  void AddTyped(const columnar::ArrayData& a, int64_t begin, int64_t end, uint64_t* out);
+  /// Rows [begin, end) of `a`; `validity` is its bitmap, or null when it has no nulls.
+  void AddTyped(const columnar::ArrayData& a, const uint8_t* validity, int64_t begin, int64_t end, uint64_t* out);
   uint32_t Insert(uint64_t hash, const char* p, size_t n, size_t slot);
   void Grow();
 

@@ -252,7 +252,7 @@ PandasConverter::~PandasConverter() {
     for (PyObject* o : c.objects) Py_XDECREF(o);
     for (PyObject* o : c.uniques) Py_XDECREF(o);
     // Ids are not references: cleared so that numpy does not release them with the array.
-    if (c.dedup && c.buffer && c.filled > 0) std::memset(c.buffer.mutable_data(), 0, static_cast<size_t>(c.filled) * 8);
+    if (c.dedup && c.buffer && c.filled > 0) std::memset(c.buffer.mutable_data(), 0, static_cast<size_t>(c.filled * c.width));
   }
 }
 
@@ -383,7 +383,8 @@ void PandasConverter::AppendStrings(Column& c, const ArrayData& a) {
       throw;
     }
     c.filled += i;  // ids: cleared by the destructor if a str cannot be made below
-    c.uniques.reserve(c.dedup->size());  // push_back below cannot fail after MakeStr
+    // Room first, so that push_back below cannot fail after MakeStr (geometric, as push_back's).
+    if (c.uniques.capacity() < c.dedup->size()) c.uniques.reserve(std::max<size_t>(c.dedup->size(), 2 * c.uniques.capacity()));
     for (uint32_t id = before; id < c.dedup->size(); ++id) {
       std::string_view v = c.dedup->value(id);
       c.uniques.push_back(MakeStr(v.data(), v.size()));
